@@ -1,0 +1,60 @@
+/*
+ * printk: format into a line buffer and write whole lines to the console,
+ * each prefixed with the monotonic time like Linux's "[    1.234567] ".
+ * Output from interrupt context and other CPUs is serialized by one lock.
+ */
+#include <kevlar/console.h>
+#include <kevlar/printk.h>
+#include <kevlar/spinlock.h>
+#include <kevlar/time.h>
+
+static spinlock_irq_t printk_lock = SPINLOCK_IRQ_INIT;
+static bool at_line_start = true;
+
+static void emit(const char *s, size_t n)
+{
+	char stamp[32];
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (at_line_start) {
+			int len = printk_format_time(stamp, sizeof(stamp), clock_monotonic_ns());
+			console_write(stamp, (size_t)len);
+			at_line_start = false;
+		}
+		if (s[i] == '\n') {
+			console_write(s + start, i + 1 - start);
+			start = i + 1;
+			at_line_start = true;
+		} else if (i + 1 == n) {
+			console_write(s + start, n - start);
+		}
+	}
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	u64 flags = spin_lock_irqsave(&printk_lock);
+	emit(buf, (size_t)n);
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+/* For the panic path: take the console even if its lock holder died. */
+void printk_force_unlock(void)
+{
+	spin_unlock(&printk_lock.raw);
+}

@@ -1,0 +1,48 @@
+/* The 16550 UART on COM1: the kernel console. Polled, 115200 8N1. */
+#include <kevlar/console.h>
+#include "../x86_64/cpu.h"
+
+#define COM1 0x3f8
+
+enum {
+	UART_DATA = 0, UART_IER = 1, UART_FCR = 2, UART_LCR = 3,
+	UART_MCR = 4, UART_LSR = 5, UART_DLL = 0, UART_DLM = 1,
+};
+#define LSR_THRE 0x20
+
+static bool serial_present;
+
+/* Programs COM1 and checks it exists with a loopback test. */
+void serial_init(void)
+{
+	outb(COM1 + UART_IER, 0x00);
+	outb(COM1 + UART_LCR, 0x80);        /* DLAB */
+	outb(COM1 + UART_DLL, 1);           /* 115200 baud */
+	outb(COM1 + UART_DLM, 0);
+	outb(COM1 + UART_LCR, 0x03);        /* 8N1 */
+	outb(COM1 + UART_FCR, 0xc7);        /* FIFO on, cleared */
+	outb(COM1 + UART_MCR, 0x1e);        /* loopback */
+	outb(COM1 + UART_DATA, 0xae);
+	serial_present = inb(COM1 + UART_DATA) == 0xae;
+	outb(COM1 + UART_MCR, 0x0f);        /* normal, OUT1/OUT2 */
+}
+
+static void serial_putc(char c)
+{
+	unsigned spins = 0;
+	while (!(inb(COM1 + UART_LSR) & LSR_THRE) && ++spins < 100000)
+		;
+	outb(COM1 + UART_DATA, (u8)c);
+}
+
+/* Writes n bytes, turning "\n" into "\r\n" as a terminal expects. */
+void console_write(const char *s, size_t n)
+{
+	if (!serial_present)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}

@@ -1,0 +1,33 @@
+/* Host stand-ins for the platform services that units under test need. */
+#ifndef KEVLAR_TEST_HOST_H
+#define KEVLAR_TEST_HOST_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Everything printk() wrote since the last host_log_clear(). */
+const char *host_log(void);
+void host_log_clear(void);
+
+/*
+ * Runs 'stmt' and reports whether it called kpanic(). The panic message
+ * is kept in host_panic_message().
+ */
+extern jmp_buf *host_panic_jmp;
+const char *host_panic_message(void);
+#define HOST_PANICS(stmt)                                                   \
+	({                                                                  \
+		jmp_buf _jb;                                                \
+		bool _panicked = false;                                     \
+		host_panic_jmp = &_jb;                                      \
+		if (setjmp(_jb) == 0) {                                     \
+			stmt;                                               \
+		} else {                                                    \
+			_panicked = true;                                   \
+		}                                                           \
+		host_panic_jmp = NULL;                                      \
+		_panicked;                                                  \
+	})
+
+#endif
