@@ -22,6 +22,9 @@ CMDLINE  ?=
 ifeq ($(V),1)
 Q :=
 quiet =
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q := @
+quiet =
 else
 Q := @
 quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
@@ -104,22 +107,14 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
 	$(Q)$(PYTHON) tools/mkksyms.py --check $(BUILD)/kernel.stage1.elf $@
 
 # ------------------------------------------------------------------ image
-GRUB_CFG := $(BUILD)/iso/boot/grub/grub.cfg
-
 $(BUILD)/cmdline: FORCE
 	$(Q)mkdir -p $(BUILD)
 	$(Q)printf '%s\n' '$(CMDLINE)' > $@.new; \
 	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
-$(GRUB_CFG): boot/grub.cfg $(BUILD)/cmdline
-	$(Q)mkdir -p $(dir $@)
-	$(Q)sed -e 's|@CMDLINE@|$(CMDLINE)|' -e 's|@PROFILE@|$(PROFILE)|' boot/grub.cfg > $@
-
-$(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(GRUB_CFG)
+$(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(BUILD)/cmdline boot/grub.cfg tools/mkiso.sh
 	$(call quiet,ISO,$@)
-	$(Q)cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
-	$(Q)grub-mkrescue -o $@ $(BUILD)/iso >$(BUILD)/grub-mkrescue.log 2>&1 || \
-		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+	$(Q)tools/mkiso.sh $(BUILD)/kernel.elf $@ $(PROFILE) $(CMDLINE)
 
 # ---------------------------------------------------------------- targets
 .PHONY: all kernel iso run debug test test-qemu deps help clean distclean compile_commands.json FORCE

@@ -142,6 +142,7 @@ boot_stack_top:
 
 	.section .text.entry, "ax"
 	.code64
+	.globl start64_high
 start64_high:
 	movabsq $kernel_stack_top, %rsp
 	xorl %ebp, %ebp

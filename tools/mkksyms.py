@@ -28,15 +28,16 @@ def nm(path):
 
 
 def functions(syms):
-    """Text symbols, sorted, one name per address (the first seen wins)."""
-    seen = set()
-    result = []
+    """Text symbols, sorted, one name per address. Where names share an
+    address, a code name beats a linker-script marker such as _text."""
+    best = {}
     for addr, kind, name in syms:
-        if kind not in "tTwW" or addr in seen or name.startswith(".L"):
+        if kind not in "tTwW" or name.startswith(".L"):
             continue
-        seen.add(addr)
-        result.append((addr, name))
-    return sorted(result)
+        rank = (name.startswith("_"), name)
+        if addr not in best or rank < best[addr][0]:
+            best[addr] = (rank, name)
+    return sorted((addr, name) for addr, (_, name) in best.items())
 
 
 def emit(funcs):

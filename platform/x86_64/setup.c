@@ -50,7 +50,7 @@ void kernel_entry(u32 magic, u64 info_pa)
 	printk("boot: loader '%s', %u memory ranges, %u module%s\n",
 	       boot_info.loader_name[0] ? boot_info.loader_name : "unknown",
 	       boot_info.nmem, boot_info.nmods, boot_info.nmods == 1 ? "" : "s");
-	if (boot_info.has_cmdline) {
+	if (boot_info.has_cmdline && boot_info.cmdline[0]) {
 		printk("Command line: %s\n", boot_info.cmdline);
 		cmdline_parse(boot_info.cmdline);
 	} else {

@@ -9,6 +9,8 @@
 #define __used          __attribute__((used))
 #define __unused        __attribute__((unused))
 #define __printf(a, b)  __attribute__((format(printf, a, b)))
+/* glibc defines this too; host unit builds see both. */
+#undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #define likely(x)       __builtin_expect(!!(x), 1)
 #define unlikely(x)     __builtin_expect(!!(x), 0)

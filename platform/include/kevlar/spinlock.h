@@ -8,6 +8,7 @@
 #ifndef KEVLAR_SPINLOCK_H
 #define KEVLAR_SPINLOCK_H
 
+#include <kevlar/compiler.h>
 #include <kevlar/types.h>
 #include <kevlar/irq.h>
 

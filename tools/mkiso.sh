@@ -1,0 +1,24 @@
+#!/bin/sh
+# mkiso.sh KERNEL.ELF OUT.ISO PROFILE [CMDLINE...]
+# Makes a GRUB rescue image (BIOS, Multiboot2) that boots KERNEL.ELF with
+# the serial console and the given kernel command line.
+set -eu
+[ $# -ge 3 ] || { echo "usage: $0 kernel.elf out.iso profile [cmdline...]" >&2; exit 2; }
+kernel=$1 out=$2 profile=$3
+shift 3
+here=$(dirname "$0")
+work=$(mktemp -d "${TMPDIR:-/tmp}/kevlar-iso.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+tree=$work/tree
+mkdir -p "$tree/boot/grub"
+cp "$kernel" "$tree/boot/kernel.elf"
+# The command line is substituted literally; '|' and '\' are escaped for sed.
+cmdline=$(printf '%s' "$*" | sed -e 's/[\\|&]/\\&/g')
+sed -e "s|@CMDLINE@|$cmdline|" -e "s|@PROFILE@|$profile|" "$here/../boot/grub.cfg" \
+	> "$tree/boot/grub/grub.cfg"
+if ! grub-mkrescue -o "$out.tmp" "$tree" >"$work/log" 2>&1; then
+	cat "$work/log" >&2
+	rm -f "$out.tmp"
+	exit 1
+fi
+mv "$out.tmp" "$out"
