@@ -7,8 +7,6 @@ $(error PROFILE must be one of: $(PROFILES) (got '$(PROFILE)'))
 endif
 
 VERSION  := 0.1.0
-BUILD    := build/$(PROFILE)
-GEN      := gen/$(PROFILE)
 PYTHON   := /usr/bin/python3
 CC       := gcc
 HOSTCC   := gcc
@@ -17,6 +15,30 @@ QEMU     := qemu-system-x86_64
 QEMU_MEM ?= 256M
 QEMU_SMP ?= 1
 CMDLINE  ?=
+KTEST    ?= 0
+
+# KTEST=1 builds the test kernel: test-only services and ktest= tests in.
+ifeq ($(KTEST),1)
+VARIANT    := $(PROFILE)-ktest
+IDLC_FLAGS := --tests
+KDEFS      := -DKEVLAR_KTEST=1
+else
+VARIANT    := $(PROFILE)
+IDLC_FLAGS :=
+KDEFS      :=
+endif
+BUILD := build/$(VARIANT)
+GEN   := gen/$(VARIANT)
+
+# What the profile makes of the rings (see docs/profiles.md).
+ifneq ($(filter fortress balanced,$(PROFILE)),)
+KDEFS += -DKEVLAR_CONTAINMENT=1
+RINGS := 3
+else ifeq ($(PROFILE),performance)
+RINGS := 2
+else
+RINGS := 1
+endif
 
 # Quiet build lines in the style of kbuild; V=1 shows full commands.
 ifeq ($(V),1)
@@ -32,6 +54,28 @@ endif
 
 .DEFAULT_GOAL := all
 
+# -------------------------------------------------------------------- IDL
+IDL_FILES := $(sort $(wildcard idl/*.idl))
+IDLC_SRC  := $(sort $(wildcard tools/idlc/*.py tools/idlc/*.lark tools/idlc/templates/*.j2))
+
+$(GEN)/.stamp: $(IDL_FILES) $(IDLC_SRC)
+	$(call quiet,IDLC,$(GEN))
+	$(Q)$(PYTHON) tools/idlc/idlc.py --profile $(PROFILE) $(IDLC_FLAGS) --out $(GEN) $(IDL_FILES)
+	$(Q)touch $@
+
+$(GEN)/shims.c $(GEN)/registry.c: $(GEN)/.stamp ;
+
+# The services this kernel has, as the IDL says (test-only ones in KTEST
+# builds only). Make rebuilds this file, then restarts with it.
+$(GEN)/services.mk: $(GEN)/.stamp
+	$(Q)$(PYTHON) -c 'import json,sys; m = json.load(open(sys.argv[1])); \
+		print("SVC_NAMES :=", " ".join(s["name"] for s in m["services"]))' \
+		$(GEN)/manifest.json > $@
+
+ifeq ($(filter help clean distclean deps,$(MAKECMDGOALS)),)
+include $(GEN)/services.mk
+endif
+
 # ---------------------------------------------------------------- kernel
 KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
@@ -40,27 +84,32 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-common \
 	-DKEVLAR_PROFILE=\"$(PROFILE)\" -DKEVLAR_PROFILE_$(shell echo $(PROFILE) | tr a-z A-Z)=1 \
-	-DKEVLAR_VERSION=\"$(VERSION)\"
-KASFLAGS := -D__ASSEMBLY__ -Iplatform/include -Iplatform/x86_64
+	-DKEVLAR_VERSION=\"$(VERSION)\" $(KDEFS)
+KASFLAGS := -Wa,--noexecstack -D__ASSEMBLY__ -Iplatform/include -Iplatform/x86_64
 
 # Each ring compiles against its own headers and the public headers of
-# the rings beneath it.
-INC_PLATFORM := -Iplatform/include
-INC_CORE     := $(INC_PLATFORM) -Icaps/include -Icore/include -I$(GEN)/include
-INC_SERVICES := $(INC_CORE)
+# the rings beneath it, plus what the IDL generates.
+HDR_PLATFORM := platform/include
+HDR_CORE     := $(HDR_PLATFORM) caps/include core/include $(GEN)/include
+HDR_SERVICES := $(HDR_PLATFORM) caps/include $(GEN)/include
 
 find_src = $(shell find $(1) -name '*.$(2)' 2>/dev/null | LC_ALL=C sort)
-SRC_PLATFORM := $(call find_src,boot platform,c) $(call find_src,boot platform,S)
-SRC_CORE     := $(call find_src,core caps,c)
-SRC_SERVICES := $(call find_src,services,c)
-OBJ_PLATFORM := $(patsubst %,$(BUILD)/obj/%.o,$(SRC_PLATFORM))
-OBJ_CORE     := $(patsubst %,$(BUILD)/obj/%.o,$(SRC_CORE))
-OBJ_SERVICES := $(patsubst %,$(BUILD)/obj/%.o,$(SRC_SERVICES))
-KOBJS        := $(OBJ_PLATFORM) $(OBJ_CORE) $(OBJ_SERVICES)
+obj_of   = $(patsubst %,$(BUILD)/obj/%.o,$(1))
 
-$(BUILD)/obj/platform/%.c.o $(BUILD)/obj/boot/%.c.o: KINC := $(INC_PLATFORM)
-$(BUILD)/obj/core/%.c.o $(BUILD)/obj/caps/%.c.o: KINC := $(INC_CORE)
-$(BUILD)/obj/services/%.c.o: KINC := $(INC_SERVICES)
+SRC_RING0 := $(call find_src,boot platform,c) $(call find_src,boot platform,S)
+SRC_RING1 := $(call find_src,core caps,c) $(GEN)/shims.c $(GEN)/registry.c
+OBJ_RING0 := $(call obj_of,$(SRC_RING0))
+OBJ_RING1 := $(call obj_of,$(SRC_RING1))
+svc_objs   = $(call obj_of,$(call find_src,services/$(1),c))
+OBJ_SVC   := $(foreach s,$(SVC_NAMES),$(call svc_objs,$(s)))
+SVC_LINKED := $(patsubst %,$(BUILD)/svc/%.o,$(SVC_NAMES))
+KOBJS     := $(OBJ_RING0) $(OBJ_RING1) $(OBJ_SVC)
+
+$(BUILD)/obj/platform/%.o $(BUILD)/obj/boot/%.o: KINC := $(addprefix -I,$(HDR_PLATFORM))
+$(BUILD)/obj/core/%.o $(BUILD)/obj/caps/%.o $(BUILD)/obj/$(GEN)/%.o: KINC := $(addprefix -I,$(HDR_CORE))
+$(BUILD)/obj/services/%.o: KINC = $(addprefix -I,$(HDR_SERVICES)) -Iservices/$(word 2,$(subst /, ,$<))
+
+$(OBJ_RING1) $(OBJ_SVC): $(GEN)/.stamp
 
 $(BUILD)/obj/%.c.o: %.c $(BUILD)/flags
 	$(call quiet,CC,$(patsubst $(BUILD)/obj/%.c.o,%.o,$@))
@@ -77,17 +126,64 @@ $(BUILD)/obj/%.S.o: %.S $(BUILD)/flags
 # Rebuild when the flags change (a different V= does not count).
 $(BUILD)/flags: FORCE
 	$(Q)mkdir -p $(BUILD)
-	$(Q)echo '$(KCFLAGS) $(INC_CORE)' > $@.new; \
+	$(Q)echo '$(KCFLAGS) $(KASFLAGS) $(HDR_CORE)' > $@.new; \
 	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
+# ----------------------------------------------------------------- rings
+# Each ring is linked on its own (ld -r) and checked: it may use only what
+# the IDL's export lists give it, and include only the headers its ring
+# may see. A service's code and data go into sections named after it, so
+# containment knows where services run and restart can reset their data.
+EXPORTS := $(GEN)/exports
+LDSCRIPTS := boot/kernel.ld $(GEN)/services-data.ld $(GEN)/services-bss.ld
+RINGCHECK = $(PYTHON) tools/ringcheck.py --ldscripts $(LDSCRIPTS)
+
+$(BUILD)/ring0.o: $(OBJ_RING0)
+	$(call quiet,LD,$@)
+	$(Q)$(LD) -r -o $@ $^
+ifneq ($(RINGS),1)
+	$(Q)$(RINGCHECK) --ring 0 --what "Ring 0" --object $@ --exports $(EXPORTS)/ring1-ring0.txt
+endif
+
+$(BUILD)/ring1.o: $(OBJ_RING1)
+	$(call quiet,LD,$@)
+	$(Q)$(LD) -r -o $@ $^
+ifneq ($(RINGS),1)
+	$(Q)$(RINGCHECK) --ring 1 --what "Ring 1" --object $@ \
+		--exports $(EXPORTS)/ring0-ring1.txt $(EXPORTS)/ring2-ring1.txt \
+		--deps $(OBJ_RING1:.o=.d) --headers $(HDR_CORE) core caps $(GEN)
+endif
+
+ifeq ($(RINGS),3)
+SVC_EXPORTS = $(EXPORTS)/ring0-ring2.txt $(EXPORTS)/ring1-ring2.txt
+else
+SVC_EXPORTS = $(EXPORTS)/ring0-ring1.txt $(EXPORTS)/ring1-ring2.txt $(EXPORTS)/ring2-ring1.txt
+endif
+
+define svc_rules
+$(BUILD)/svc/$(1).o: $(call svc_objs,$(1))
+	$$(call quiet,LD,$$@)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)printf 'SECTIONS {\n .svc.text : { *(.text .text.*) }\n .svc.$(1).data : { *(.data .data.*) }\n .svc.$(1).bss : { *(.bss .bss.*) }\n}\n' > $$@.lds
+	$$(Q)$$(LD) -r -T $$@.lds -o $$@ $$^
+ifneq ($(RINGS),1)
+	$$(Q)$$(RINGCHECK) --ring 2 --what "services/$(1)" --object $$@ --exports $$(SVC_EXPORTS) \
+		--deps $$(patsubst %.o,%.d,$(call svc_objs,$(1))) --headers $$(HDR_SERVICES) services/$(1)
+endif
+endef
+$(foreach s,$(SVC_NAMES),$(eval $(call svc_rules,$(s))))
+
+RING_OBJS := $(BUILD)/ring0.o $(BUILD)/ring1.o $(SVC_LINKED)
+
 LDSCRIPT := boot/kernel.ld
-KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T $(LDSCRIPT)
+KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
+	-L $(GEN) -T $(LDSCRIPT)
 
 # The kernel carries its own symbol table for backtraces. It lives in the
 # last section, so linking it in moves no other symbol.
-$(BUILD)/kernel.stage1.elf: $(KOBJS) $(LDSCRIPT) $(BUILD)/ksyms-empty.o
+$(BUILD)/kernel.stage1.elf: $(RING_OBJS) $(LDSCRIPTS) $(BUILD)/ksyms-empty.o
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms-empty.o
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(RING_OBJS) $(BUILD)/ksyms-empty.o
 
 $(BUILD)/ksyms-empty.S: tools/mkksyms.py
 	$(Q)mkdir -p $(BUILD)
@@ -103,7 +199,7 @@ $(BUILD)/%.o: $(BUILD)/%.S
 
 $(BUILD)/kernel.elf: $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(RING_OBJS) $(BUILD)/ksyms.o
 	$(Q)$(PYTHON) tools/mkksyms.py --check $(BUILD)/kernel.stage1.elf $@
 
 # ------------------------------------------------------------------ image
@@ -117,7 +213,9 @@ $(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(BUILD)/cmdline boot/grub.cfg tools/mk
 	$(Q)tools/mkiso.sh $(BUILD)/kernel.elf $@ $(PROFILE) $(CMDLINE)
 
 # ---------------------------------------------------------------- targets
-.PHONY: all kernel iso run debug test test-qemu deps help clean distclean compile_commands.json FORCE
+gen: $(GEN)/.stamp ## generate gen/<profile>/ from idl/ (make does this when needed)
+
+.PHONY: all gen kernel iso run debug test test-qemu deps help clean distclean compile_commands.json FORCE
 FORCE:
 
 all: $(BUILD)/kevlar.iso ## build kernel.elf and kevlar.iso for PROFILE

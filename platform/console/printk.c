@@ -19,15 +19,15 @@ static void emit(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (at_line_start) {
 			int len = printk_format_time(stamp, sizeof(stamp), clock_monotonic_ns());
-			console_write(stamp, (size_t)len);
+			serial_write(stamp, (size_t)len);
 			at_line_start = false;
 		}
 		if (s[i] == '\n') {
-			console_write(s + start, i + 1 - start);
+			serial_write(s + start, i + 1 - start);
 			start = i + 1;
 			at_line_start = true;
 		} else if (i + 1 == n) {
-			console_write(s + start, n - start);
+			serial_write(s + start, n - start);
 		}
 	}
 }
@@ -57,4 +57,17 @@ void printk(const char *fmt, ...)
 void printk_force_unlock(void)
 {
 	spin_unlock(&printk_lock.raw);
+}
+
+/*
+ * Ring 0's guarded console output (the conout interface): raw bytes,
+ * serialized with printk so that lines do not interleave.
+ */
+ssize_t conout_write_impl(const u8 *buf, size_t len)
+{
+	u64 flags = spin_lock_irqsave(&printk_lock);
+	serial_write((const char *)buf, len);
+	at_line_start = len ? buf[len - 1] == '\n' : at_line_start;
+	spin_unlock_irqrestore(&printk_lock, flags);
+	return (ssize_t)len;
 }

@@ -36,7 +36,7 @@ static void serial_putc(char c)
 }
 
 /* Writes n bytes, turning "\n" into "\r\n" as a terminal expects. */
-void console_write(const char *s, size_t n)
+void serial_write(const char *s, size_t n)
 {
 	if (!serial_present)
 		return;

@@ -10,6 +10,7 @@
 #include <kevlar/power.h>
 #include <kevlar/printk.h>
 #include "fault.h"
+#include "ring_internal.h"
 
 void printk_force_unlock(void);
 
@@ -35,10 +36,12 @@ void kpanic(const char *fmt, ...)
 	char msg[256];
 	va_list ap;
 
-	panic_begin();
 	va_start(ap, fmt);
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!panic_depth)
+		ring_contain_panic(msg);   /* returns only outside a service */
+	panic_begin();
 	printk("kernel panic: %s\n", msg);
 	backtrace_here();
 	panic_end(msg);
@@ -46,6 +49,5 @@ void kpanic(const char *fmt, ...)
 
 bool fault_fixup(struct trap_frame *f)
 {
-	(void)f;
-	return false;
+	return ring_contain_trap(f);
 }

@@ -12,6 +12,7 @@
 #include "cpu.h"
 #include "fault.h"
 #include "lapic.h"
+#include "ring_internal.h"
 #include "trap.h"
 
 static const char *const exception_names[32] = {
@@ -108,4 +109,5 @@ void trap_dispatch(struct trap_frame *f)
 	else
 		printk("irq: unexpected interrupt on vector %lu\n", v);
 	lapic_eoi();
+	ring_watchdog_check(f);
 }

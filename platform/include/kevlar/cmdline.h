@@ -8,7 +8,8 @@
 
 struct kparam {
 	const char *name;
-	/* Returns 0, or -EINVAL for a value it does not accept. */
+	/* Returns 0, or -EINVAL for a value it does not accept. 'value' is
+	 * NULL for a bare "name", and lives only during the call: copy it. */
 	int (*set)(const char *value);
 	const char *help;
 };

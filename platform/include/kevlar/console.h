@@ -5,6 +5,9 @@
 #include <kevlar/types.h>
 
 void serial_init(void);
-void console_write(const char *s, size_t n);
+void serial_write(const char *s, size_t n);
+/* The body of the IDL's conout.write: bytes to the console, under the
+ * printk lock. */
+ssize_t conout_write_impl(const u8 *buf, size_t len);
 
 #endif

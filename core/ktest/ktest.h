@@ -1,0 +1,18 @@
+/* Built-in kernel tests, selected with ktest= on the command line. */
+#ifndef KEVLAR_CORE_KTEST_H
+#define KEVLAR_CORE_KTEST_H
+
+#include <kevlar/types.h>
+
+struct ktest {
+	const char *name;
+	int (*run)(void);
+};
+
+bool ktest_requested(void);
+/* Runs the requested test: 0 if it passed. */
+int ktest_run(void);
+
+int ktest_containment(void);
+
+#endif

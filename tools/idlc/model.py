@@ -1,0 +1,279 @@
+"""The IDL's data model: what a parsed file says, before any profile.
+
+Every declaration and every name in it keeps the position (file, line,
+column; 1-based) of the token it came from, so that the checker can point
+at the offending token. The model knows the IDL's types and how each one
+is spelled in C; what a profile makes of an interface lives in profiles.py.
+"""
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+
+class IdlError(Exception):
+    """One error in an IDL file, reported as `file:line:col: error: msg`."""
+
+    def __init__(self, pos, message):
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+
+    def __str__(self):
+        return f"{self.pos}: error: {self.message}"
+
+
+@dataclass(frozen=True)
+class Pos:
+    file: str
+    line: int
+    col: int
+
+    def __str__(self):
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def key(self, file_order):
+        return (file_order.get(self.file, len(file_order)), self.line, self.col)
+
+
+@dataclass
+class Name:
+    """An identifier as written, with where it was written."""
+    text: str
+    pos: Pos
+
+    def __str__(self):
+        return self.text
+
+
+# --------------------------------------------------------------------- types
+
+# IDL scalar type -> C type. Every C name here comes from <kevlar/types.h>.
+INTEGER_TYPES = {
+    "u8": "u8", "u16": "u16", "u32": "u32", "u64": "u64",
+    "s8": "s8", "s16": "s16", "s32": "s32", "s64": "s64",
+    "int": "int", "long": "long", "usize": "size_t", "isize": "ssize_t",
+}
+VALUE_TYPES = dict(INTEGER_TYPES)
+VALUE_TYPES.update({
+    "bool": "bool",
+    "fd": "int",            # a file descriptor number
+    "frame": "paddr_t",     # a physical frame
+    "ptr": "void *",        # a kernel pointer
+    "str": "const char *",  # a NUL-terminated kernel string
+})
+# Plain user addresses: only in system calls and Ring 1 interfaces.
+USER_TYPES = {
+    "user_ptr": "uptr_t",   # an untyped user address (brk, mmap)
+    "user_str": "uptr_t",   # a NUL-terminated string in user memory
+}
+# Element types a buffer may have: in<T>[n], out<T>[n], user_in<T>[n], ...
+ELEMENT_TYPES = set(INTEGER_TYPES) | {"bool", "frame", "fd"}
+BUFFER_KINDS = ("in", "out", "user_in", "user_out")
+
+# Return types that have an error value, and what it is in C ("errno": a
+# negative errno). A contained or guarded operation must return one of
+# these (or void).
+ERROR_VALUES = {"int": "errno", "long": "errno", "isize": "errno",
+                "fd": "errno", "ptr": "NULL", "frame": "PADDR_NONE"}
+SYSCALL_RETURNS = ("int", "long", "isize", "fd")
+
+# Identifiers the generated shims use for their own parameters and locals.
+RESERVED_PARAMS = {"tok", "ref", "inst", "ops", "rf", "ret"}
+
+C_KEYWORDS = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do",
+    "double", "else", "enum", "extern", "float", "for", "goto", "if",
+    "inline", "int", "long", "register", "restrict", "return", "short",
+    "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+    "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof",
+    "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
+    "_Static_assert", "_Thread_local", "asm", "typeof", "__typeof__",
+    "bool", "true", "false", "NULL",
+}
+
+
+@dataclass
+class Type:
+    """A type as written: `u8`, or `in<u8>[len]`."""
+    name: Name                      # u8, in, user_out, ...
+    elem: Optional[Name] = None     # element type of a buffer
+    length: Optional[Name] = None   # parameter holding a buffer's length
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+    @property
+    def is_buffer(self):
+        return self.elem is not None
+
+    @property
+    def is_user(self):
+        return self.name.text.startswith("user_")
+
+    @property
+    def is_void(self):
+        return not self.is_buffer and self.name.text == "void"
+
+    def idl(self):
+        """The type as IDL spells it."""
+        if self.is_buffer:
+            return f"{self.name}<{self.elem}>[{self.length}]"
+        return self.name.text
+
+    def c(self):
+        """The C type; the type must have passed the checker."""
+        n = self.name.text
+        if self.is_buffer:
+            elem = VALUE_TYPES[self.elem.text]
+            if n == "in":
+                return f"const {elem} *"
+            if n == "out":
+                return f"{elem} *"
+            return "uptr_t"
+        if n == "void":
+            return "void"
+        if n in VALUE_TYPES:
+            return VALUE_TYPES[n]
+        return USER_TYPES[n]
+
+    def error_value(self):
+        """IDL name of the error value as a return type: "errno", "NULL",
+        "PADDR_NONE", or None if the type has none."""
+        if self.is_buffer:
+            return None
+        return ERROR_VALUES.get(self.name.text)
+
+
+def c_decl(ctype, name):
+    """`int x`, `void *p`: a C declaration of name with type ctype."""
+    if ctype.endswith("*"):
+        return f"{ctype}{name}"
+    return f"{ctype} {name}"
+
+
+# -------------------------------------------------------------- declarations
+
+@dataclass
+class Param:
+    type: Type
+    name: Name
+
+    def c(self):
+        return c_decl(self.type.c(), self.name.text)
+
+
+@dataclass
+class Operation:
+    ret: Type
+    name: Name
+    params: List[Param]
+    doc: str = ""
+    interface: "Interface" = None
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+
+@dataclass
+class Clause:
+    """A one-word or one-list clause (provider, callers, guard, single,
+    multi, holds, provides, test_only): where it was, and its doc."""
+    keyword: str
+    pos: Pos
+    args: List[Name] = field(default_factory=list)   # names or numbers
+    doc: str = ""
+
+
+@dataclass
+class ExternGroup:
+    """`extern a, b, c;`: symbols some C header already declares."""
+    names: List[Name]
+    pos: Pos
+    doc: str = ""
+
+
+@dataclass
+class Capability:
+    name: Name
+    doc: str = ""
+    index: int = -1
+
+
+@dataclass
+class Interface:
+    name: Name
+    doc: str = ""
+    provider: Optional[int] = None
+    callers: Optional[List[int]] = None     # None: the default
+    guard: Optional[Name] = None
+    multi: bool = False
+    clauses: List[Clause] = field(default_factory=list)
+    externs: List[ExternGroup] = field(default_factory=list)
+    ops: List[Operation] = field(default_factory=list)
+    # Filled in by the checker.
+    index: int = -1
+    caller_rings: List[int] = field(default_factory=list)
+    providers: List["Service"] = field(default_factory=list)
+    live_providers: List["Service"] = field(default_factory=list)  # built ones
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+    @property
+    def extern_names(self):
+        return [n for g in self.externs for n in g.names]
+
+
+@dataclass
+class Service:
+    name: Name
+    doc: str = ""
+    provides: List[Name] = field(default_factory=list)
+    holds: List[Name] = field(default_factory=list)
+    test_only: bool = False
+    clauses: List[Clause] = field(default_factory=list)
+    # Filled in by the checker.
+    interfaces: List[Interface] = field(default_factory=list)
+    caps: List[Capability] = field(default_factory=list)
+    index: int = -1         # SVC_ number, if built
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+
+@dataclass
+class Syscall:
+    number: int
+    number_pos: Pos
+    name: Name
+    params: List[Param]
+    ret: Type
+    doc: str = ""
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+
+@dataclass
+class SourceFile:
+    path: str
+    capabilities: List[Capability] = field(default_factory=list)
+    interfaces: List[Interface] = field(default_factory=list)
+    services: List[Service] = field(default_factory=list)
+    syscalls: List[Syscall] = field(default_factory=list)
+
+
+@dataclass
+class Module:
+    """Every file of one idlc run, checked: the whole set of boundaries."""
+    files: List[SourceFile]
+    capabilities: List[Capability] = field(default_factory=list)
+    interfaces: List[Interface] = field(default_factory=list)
+    services: List[Service] = field(default_factory=list)
+    syscalls: List[Syscall] = field(default_factory=list)
+    built_services: List[Service] = field(default_factory=list)
