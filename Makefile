@@ -157,7 +157,7 @@ endif
 ifeq ($(RINGS),3)
 SVC_EXPORTS = $(EXPORTS)/ring0-ring2.txt $(EXPORTS)/ring1-ring2.txt
 else
-SVC_EXPORTS = $(EXPORTS)/ring0-ring1.txt $(EXPORTS)/ring1-ring2.txt $(EXPORTS)/ring2-ring1.txt
+SVC_EXPORTS = $(wildcard $(EXPORTS)/*.txt)
 endif
 
 define svc_rules

@@ -2,7 +2,9 @@
  * Service memory (the svcmem interface, guarded by Heap). Each block is
  * owned by the service that allocated it and linked into that service's
  * list, so a restart can free all of it and a service cannot free (or
- * double-free) what is not its own.
+ * double-free) what is not its own. Where the profile has no containment
+ * no ring frames say which service is running; blocks are then owned by
+ * no one in particular (RING_NO_SERVICE), since nothing is ever restarted.
  */
 #include <services.h>
 #include <kevlar/mm.h>
@@ -29,16 +31,18 @@ void *svcmem_alloc_impl(size_t size)
 {
 	unsigned svc = ring_current_service();
 
-	if (svc >= SVC_COUNT || size == 0 || size > SVC_ALLOC_MAX)
+	if (size == 0 || size > SVC_ALLOC_MAX)
 		return NULL;
 	struct svc_alloc *a = kmalloc(sizeof(*a) + size);
 	if (!a)
 		return NULL;
-	struct svc_state *s = &svc_states[svc];
 	a->size = size;
 	a->svc = svc;
 	a->magic = SVC_ALLOC_MAGIC;
-	a->prev = NULL;
+	a->prev = a->next = NULL;
+	if (svc >= SVC_COUNT)
+		return a + 1;
+	struct svc_state *s = &svc_states[svc];
 	u64 flags = spin_lock_irqsave(&svcmem_lock);
 	a->next = s->allocs;
 	if (a->next)
@@ -78,8 +82,13 @@ void svcmem_free_impl(void *p)
 	if (!p)
 		return;
 	struct svc_alloc *a = (struct svc_alloc *)p - 1;
-	if (svc >= SVC_COUNT || a->magic != SVC_ALLOC_MAGIC || a->svc != svc) {
+	if (a->magic != SVC_ALLOC_MAGIC || a->svc != svc) {
 		printk("svcmem: service %u freed %p, which it does not own; ignored\n", svc, p);
+		return;
+	}
+	if (svc >= SVC_COUNT) {
+		a->magic = 0;
+		kfree(a);
 		return;
 	}
 	u64 flags = spin_lock_irqsave(&svcmem_lock);

@@ -50,7 +50,8 @@ struct large_hdr {
 	u64 size;               /* what the caller asked for */
 };
 
-#define SLAB_OBJ_START  ALIGN_UP(sizeof(struct slab), HEAP_ALIGN)
+#define SLAB_OBJ_START  ((unsigned)ALIGN_UP(sizeof(struct slab), HEAP_ALIGN))
+#define SLAB_BAD_INDEX  (~0u)
 #define LARGE_OFFSET    ALIGN_UP(sizeof(struct large_hdr), HEAP_ALIGN)
 #define LARGE_MAX       ((PAGE_SIZE << FRAME_MAX_ORDER) - LARGE_OFFSET)
 
@@ -63,7 +64,7 @@ static const u16 class_size[] = {
 	16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1344, 2016,
 };
 #define NCLASSES   ARRAY_SIZE(class_size)
-#define SLAB_MAX   2016
+#define SLAB_MAX   class_size[NCLASSES - 1]
 
 _Static_assert(SLAB_OBJ_START == 64, "slab header grew");
 _Static_assert((PAGE_SIZE - SLAB_OBJ_START) / 16 <= SLAB_MAP_WORDS * 64,
@@ -89,7 +90,7 @@ struct heap_obj {
 
 static unsigned slab_nobjs(unsigned cls)
 {
-	return (PAGE_SIZE - SLAB_OBJ_START) / class_size[cls];
+	return (unsigned)(PAGE_SIZE - SLAB_OBJ_START) / class_size[cls];
 }
 
 /* Returns the smallest class holding 'size' bytes; size <= SLAB_MAX. */
@@ -115,6 +116,21 @@ static unsigned size_to_order(size_t size)
 static void *slab_obj(struct slab *s, unsigned off)
 {
 	return (u8 *)s + off;
+}
+
+/*
+ * Returns the index of the object of class 'cls' at page offset 'off', or
+ * SLAB_BAD_INDEX if no object starts there.
+ */
+static unsigned slab_index(unsigned cls, unsigned off)
+{
+	unsigned size = class_size[cls];
+	unsigned idx;
+
+	if (off < SLAB_OBJ_START || (off - SLAB_OBJ_START) % size)
+		return SLAB_BAD_INDEX;
+	idx = (off - SLAB_OBJ_START) / size;
+	return idx < slab_nobjs(cls) ? idx : SLAB_BAD_INDEX;
 }
 
 static bool slab_used(const struct slab *s, unsigned idx)
@@ -214,9 +230,8 @@ static void *slab_alloc(unsigned cls, u64 irqflags)
 		partial_push(sc, s);
 	}
 	off = s->free;
-	idx = (off - SLAB_OBJ_START) / class_size[cls];
-	if (off < SLAB_OBJ_START || idx >= slab_nobjs(cls) ||
-	    (off - SLAB_OBJ_START) % class_size[cls] || slab_used(s, idx)) {
+	idx = slab_index(cls, off);
+	if (idx == SLAB_BAD_INDEX || slab_used(s, idx)) {
 		spin_unlock_irqrestore(&heap.lock, irqflags);
 		kpanic("kmalloc: slab %p free list corrupted (offset %#x)",
 		       (void *)s, off);
@@ -309,14 +324,12 @@ static const char *slab_lookup(struct slab *s, const void *p,
 			       struct heap_obj *o)
 {
 	unsigned off = (unsigned)((vaddr_t)p - (vaddr_t)s);
-	unsigned size, idx;
+	unsigned idx;
 
 	if (s->cls >= NCLASSES)
 		return "slab header corrupted";
-	size = class_size[s->cls];
-	idx = (off - SLAB_OBJ_START) / size;
-	if (off < SLAB_OBJ_START || (off - SLAB_OBJ_START) % size ||
-	    idx >= slab_nobjs(s->cls))
+	idx = slab_index(s->cls, off);
+	if (idx == SLAB_BAD_INDEX)
 		return "not at an object boundary";
 	if (!slab_used(s, idx))
 		return "double free (object is not allocated)";
@@ -357,8 +370,8 @@ static bool inside_allocated_block(paddr_t pa)
 }
 
 /*
- * Finds the live allocation at p, or returns why p is not one. Only frames
- * the zone covers are read, and only after the zone says they are in use.
+ * Finds the live allocation at p, or returns why p is not one. Only RAM
+ * that the zone manages is read, so a wild pointer cannot fault here.
  * Called with the heap locked.
  */
 static const char *heap_lookup(const void *p, struct heap_obj *o)

@@ -30,7 +30,11 @@ static int hold_resources(void)
 {
 	spin_lock(&busy);
 	scratch = svcmem_alloc(caps.Heap, 4096);
-	return scratch ? 0 : -ENOMEM;
+	if (!scratch) {
+		spin_unlock(&busy);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* A value the compiler cannot see through. */
