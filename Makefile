@@ -240,11 +240,17 @@ debug: deps ## as run, but paused for gdb: then `gdb -x build/<profile>/gdbinit`
 
 include tests/unit/unit.mk
 
-test-qemu: ## boot tests in QEMU for every profile
-	$(Q)for p in $(PROFILES); do $(MAKE) --no-print-directory PROFILE=$$p all || exit 1; done
+test-qemu: ## boot tests in QEMU for every profile (normal and KTEST=1 kernels)
+	$(Q)for p in $(PROFILES); do \
+		$(MAKE) --no-print-directory PROFILE=$$p all && \
+		$(MAKE) --no-print-directory PROFILE=$$p KTEST=1 kernel || exit 1; done
 	$(Q)$(PYTHON) -m pytest -q tests/qemu
 
+test-idl: ## generator tests (golden files, every IDL error)
+	$(Q)$(PYTHON) -m pytest -q tests/idl
+
 test: deps ## every test, every profile
+	$(Q)$(MAKE) --no-print-directory test-idl
 	$(Q)$(MAKE) --no-print-directory test-unit
 	$(Q)$(MAKE) --no-print-directory test-qemu
 

@@ -28,25 +28,28 @@ class Boot:
         return text in self.output
 
 
-def kernel_elf(profile):
-    path = os.path.join(ROOT, "build", profile, "kernel.elf")
+def kernel_elf(profile, ktest=False):
+    variant = f"{profile}-ktest" if ktest else profile
+    path = os.path.join(ROOT, "build", variant, "kernel.elf")
     if not os.path.exists(path):
-        raise RuntimeError(f"{path} is missing: run `make PROFILE={profile}` first")
+        flag = " KTEST=1" if ktest else ""
+        raise RuntimeError(f"{path} is missing: run `make PROFILE={profile}{flag}` first")
     return path
 
 
-def make_iso(profile, cmdline, directory):
+def make_iso(profile, cmdline, directory, ktest=False):
     iso = os.path.join(directory, f"{profile}.iso")
-    subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), kernel_elf(profile), iso,
+    subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), kernel_elf(profile, ktest), iso,
                     profile, cmdline], check=True)
     return iso
 
 
-def boot(profile, cmdline="", memory="256M", smp=1, timeout=60, iso=None):
-    """Boots 'profile' with 'cmdline' and waits for QEMU to exit by itself."""
+def boot(profile, cmdline="", memory="256M", smp=1, timeout=60, iso=None, ktest=False):
+    """Boots 'profile' (its test kernel if 'ktest') with 'cmdline' and waits
+    for QEMU to exit by itself."""
     with tempfile.TemporaryDirectory(prefix="kevlar-test-") as tmp:
         if iso is None:
-            iso = make_iso(profile, cmdline, tmp)
+            iso = make_iso(profile, cmdline, tmp, ktest)
         args = ["-cdrom", iso, "-serial", "stdio", "-display", "none", "-no-reboot",
                 "-cpu", "max", "-m", memory, "-smp", str(smp)]
         child = pexpect.spawn("qemu-system-x86_64", args, encoding="utf-8",
