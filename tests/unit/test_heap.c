@@ -34,21 +34,9 @@
 #define LARGE_HEADER    16
 #define NCLASSES        14
 
-static void *zone_mem;
-
 static void heap_zone_setup(void)
 {
-	struct frame *meta;
-
-	if (zone_mem)
-		return;
-	zone_mem = aligned_alloc(MAX_BLOCK_BYTES, ZONE_PAGES * PAGE_SIZE);
-	meta = calloc(ZONE_PAGES, sizeof(*meta));
-	ck_assert_ptr_nonnull(zone_mem);
-	ck_assert_ptr_nonnull(meta);
-	zone_init(&kernel_zone, (uintptr_t)zone_mem >> PAGE_SHIFT, ZONE_PAGES,
-		  meta);
-	zone_add_free(&kernel_zone, 0, UINT64_MAX);
+	host_heap_init();
 }
 
 static u64 rng_state;

@@ -10,7 +10,7 @@ UNIT_HOST  := $(UNIT_DIR)/main.c $(UNIT_DIR)/host/host_platform.c
 -include $(UNIT_DIR)/sources.mk
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DKEVLAR_HOST \
-	-Iplatform/include -I$(UNIT_DIR) -I$(UNIT_DIR)/host \
+	-Iplatform/include -Icaps/include -I$(UNIT_DIR) -I$(UNIT_DIR)/host \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	$(shell pkg-config --cflags check 2>/dev/null)
 UNIT_LDLIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)

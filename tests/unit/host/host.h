@@ -30,4 +30,10 @@ const char *host_panic_message(void);
 		_panicked;                                                  \
 	})
 
+/*
+ * Sets up kernel_zone over 64 MiB of host memory (once per process), so
+ * that kpage_alloc() and kmalloc() work on the host.
+ */
+void host_heap_init(void);
+
 #endif

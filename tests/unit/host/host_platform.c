@@ -11,6 +11,7 @@
 #include <kevlar/types.h>
 #include <kevlar/irq.h>
 #include <kevlar/layout.h>
+#include <kevlar/mm.h>
 #include <kevlar/panic.h>
 #include <kevlar/printk.h>
 #include <kevlar/spinlock.h>
@@ -81,4 +82,21 @@ void kpanic(const char *fmt, ...)
 		longjmp(*host_panic_jmp, 1);
 	fprintf(stderr, "unexpected kpanic: %s\n", panic_msg);
 	abort();
+}
+
+#define HOST_ZONE_PAGES 16384   /* 64 MiB */
+
+void host_heap_init(void)
+{
+	static void *zone_mem;
+	struct frame *meta;
+
+	if (zone_mem)
+		return;
+	zone_mem = aligned_alloc(PAGE_SIZE << FRAME_MAX_ORDER, HOST_ZONE_PAGES * PAGE_SIZE);
+	meta = calloc(HOST_ZONE_PAGES, sizeof(*meta));
+	if (!zone_mem || !meta)
+		abort();
+	zone_init(&kernel_zone, (uintptr_t)zone_mem >> PAGE_SHIFT, HOST_ZONE_PAGES, meta);
+	zone_add_free(&kernel_zone, 0, UINT64_MAX);
 }
