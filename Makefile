@@ -38,7 +38,9 @@ else ifeq ($(PROFILE),performance)
 RINGS := 2
 else
 RINGS := 1
+KDEFS += -flto
 endif
+comma := ,
 
 # Quiet build lines in the style of kbuild; V=1 shows full commands.
 ifeq ($(V),1)
@@ -173,17 +175,25 @@ endif
 endef
 $(foreach s,$(SVC_NAMES),$(eval $(call svc_rules,$(s))))
 
-RING_OBJS := $(BUILD)/ring0.o $(BUILD)/ring1.o $(SVC_LINKED)
-
 LDSCRIPT := boot/kernel.ld
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
 	-L $(GEN) -T $(LDSCRIPT)
+
+ifeq ($(RINGS),1)
+# Ludicrous: one ring, one link-time-optimized image, shims inlined away.
+RING_OBJS := $(KOBJS)
+KLINK := $(CC) $(KCFLAGS) -flto=auto -fuse-linker-plugin -nostdlib -no-pie -static -Wl,--build-id=none \
+	$(addprefix -Wl$(comma),$(KLDFLAGS))
+else
+RING_OBJS := $(BUILD)/ring0.o $(BUILD)/ring1.o $(SVC_LINKED)
+KLINK := $(LD) $(KLDFLAGS)
+endif
 
 # The kernel carries its own symbol table for backtraces. It lives in the
 # last section, so linking it in moves no other symbol.
 $(BUILD)/kernel.stage1.elf: $(RING_OBJS) $(LDSCRIPTS) $(BUILD)/ksyms-empty.o
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(KLDFLAGS) -o $@ $(RING_OBJS) $(BUILD)/ksyms-empty.o
+	$(Q)$(KLINK) -o $@ $(RING_OBJS) $(BUILD)/ksyms-empty.o
 
 $(BUILD)/ksyms-empty.S: tools/mkksyms.py
 	$(Q)mkdir -p $(BUILD)
@@ -199,7 +209,7 @@ $(BUILD)/%.o: $(BUILD)/%.S
 
 $(BUILD)/kernel.elf: $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
 	$(call quiet,LD,$@)
-	$(Q)$(LD) $(KLDFLAGS) -o $@ $(RING_OBJS) $(BUILD)/ksyms.o
+	$(Q)$(KLINK) -o $@ $(RING_OBJS) $(BUILD)/ksyms.o
 	$(Q)$(PYTHON) tools/mkksyms.py --check $(BUILD)/kernel.stage1.elf $@
 
 # ------------------------------------------------------------------ image

@@ -11,6 +11,7 @@ import argparse
 import subprocess
 import sys
 
+KERNEL_VBASE = 0xffffffff80000000
 TABLE_SYMBOLS = ("ksyms_count", "ksyms_addrs", "ksyms_name_offsets", "ksyms_names")
 
 
@@ -32,7 +33,7 @@ def functions(syms):
     address, a code name beats a linker-script marker such as _text."""
     best = {}
     for addr, kind, name in syms:
-        if kind not in "tTwW" or name.startswith(".L"):
+        if kind not in "tTwW" or name.startswith(".L") or addr < KERNEL_VBASE:
             continue
         rank = (name.startswith("_"), name)
         if addr not in best or rank < best[addr][0]:

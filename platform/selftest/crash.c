@@ -61,7 +61,7 @@ static __attribute__((noinline)) void crash_now(int kind)
 	}
 }
 
-void crash_inject(void)
+__attribute__((noinline)) void crash_inject(void)
 {
 	if (crash_kind < 0)
 		return;
