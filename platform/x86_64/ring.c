@@ -10,6 +10,8 @@
 #include <kevlar/backtrace.h>
 #include <kevlar/cmdline.h>
 #include <kevlar/errno.h>
+#include <kevlar/irq.h>
+#include <kevlar/spinlock.h>
 #include <kevlar/panic.h>
 #include <kevlar/printk.h>
 #include <kevlar/ring.h>
@@ -31,6 +33,11 @@ int ring_push(struct ring_frame *rf, unsigned svc)
 {
 	struct ring_chain *c = current_chain;
 
+#ifdef KEVLAR_PROFILE_FORTRESS
+	/* A Core lock held across the call would outlive a restart. */
+	if (!irq_enabled() || preempt_count())
+		kpanic("ring: entering service %u with interrupts off or a lock held", svc);
+#endif
 	rf->svc = svc;
 	rf->prev = c->top;
 	rf->deadline = watchdog_limit ? clock_monotonic_ns() + watchdog_limit : 0;
