@@ -145,7 +145,7 @@ def analyse_service(man, svc, refs, defined, sources):
     def note_guarded(ifc, op, evidence):
         rec = guarded.setdefault(op.qualname, {
             "interface": ifc.name, "operation": op.name, "guard": ifc.guard,
-            "held": ifc.guard in held, "symbols": [], "visible": True, "note": None})
+            "held": ifc.guard in held, "symbols": [], "evidence": "object", "note": None})
         if evidence not in rec["symbols"]:
             rec["symbols"].append(evidence)
 
@@ -182,15 +182,17 @@ def analyse_service(man, svc, refs, defined, sources):
         for op in ifc.ops:
             if not ifc.guard or op.qualname in guarded or op.symbol not in sources:
                 continue
-            if "svc_ops" in refs:
-                why = "inlined ops-table dispatch through svc_ops"
+            if "svc_ops" in refs and ifc.ring == 2:
+                evidence, why = "inlined", "inlined ops-table dispatch through svc_ops"
             elif op.shim in ("inline", "macro"):
-                why = f"{op.shim} shim inlined into the caller"
+                evidence, why = "inlined", f"{op.shim} shim and its target inlined"
             else:
-                why = "not in the object code (optimised away or not compiled)"
+                # An out-of-line shim always leaves a symbol: the call was
+                # not compiled (an #ifdef) or was optimised away.
+                evidence, why = "source-only", "not in the object code"
             note_guarded(ifc, op, f"source {sources[op.symbol][0]}")
-            guarded[op.qualname]["visible"] = False
-            guarded[op.qualname]["note"] = f"call not visible: {why}"
+            guarded[op.qualname]["evidence"] = evidence
+            guarded[op.qualname]["note"] = f"call not visible in the object code: {why}"
 
     for rec in guarded.values():
         if not rec["held"]:
@@ -208,7 +210,8 @@ def analyse_service(man, svc, refs, defined, sources):
 
     tokens = {}
     for cap in held:
-        ops = sorted(q for q, r in guarded.items() if r["guard"] == cap)
+        ops = sorted(q for q, r in guarded.items()
+                     if r["guard"] == cap and r["evidence"] != "source-only")
         guards = sorted(i.name for i in man.guarded_by(cap))
         tokens[cap] = {"used": bool(ops), "used_by": ops, "guards": guards}
     unused = [c for c in held if not tokens[c]["used"]]
