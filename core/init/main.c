@@ -1,8 +1,10 @@
 /*
- * Core's entry. It announces the kernel, starts the Ring 2 services, and
- * either runs the kernel test the command line asks for or the boot-time
- * self checks; then it returns, which powers the machine off. User space
- * will start here.
+ * Core's entry. The boot thread announces the kernel, starts the
+ * scheduler and the first task, kinit (pid 1), and then becomes the idle
+ * task until no task is left, when core_main returns and the machine
+ * powers off. kinit starts the Ring 2 services and runs either the kernel
+ * test the command line asks for or the boot-time self checks. User space
+ * will start from here.
  */
 #include <services.h>
 #include <ifc/console.h>
@@ -11,7 +13,9 @@
 #include <kevlar/selftest.h>
 #include <kevlar/string.h>
 #include <kevlar/svc.h>
+#include <kevlar/task.h>
 #include "../ktest/ktest.h"
+#include "../proc/proc_internal.h"
 
 /* Says a line through the klog service; printk if klog cannot. */
 static void announce(const char *line)
@@ -20,10 +24,8 @@ static void announce(const char *line)
 		printk("%s", line);
 }
 
-void core_main(void)
+static void kernel_init(void *arg)
 {
-	printk("Kevlar %s profile=%s cpus=%u mem=%luMiB\n", KEVLAR_VERSION,
-	       KEVLAR_PROFILE, cpus_online(), memory_usable_bytes() >> 20);
 	crash_inject();
 	svc_boot(ktest_requested());
 	if (ktest_requested()) {
@@ -33,4 +35,19 @@ void core_main(void)
 		selftest_run_all();
 	}
 	announce("kevlar: nothing left to run, powering off\n");
+}
+
+static bool no_tasks_left(void)
+{
+	return task_live_count() == 0;
+}
+
+void core_main(void)
+{
+	printk("Kevlar %s profile=%s cpus=%u mem=%luMiB\n", KEVLAR_VERSION,
+	       KEVLAR_PROFILE, cpus_online(), memory_usable_bytes() >> 20);
+	sched_init();
+	if (!kthread_start("kinit", kernel_init, NULL))
+		printk("kevlar: cannot start kinit: out of memory\n");
+	sched_idle_until(no_tasks_left);
 }

@@ -7,6 +7,7 @@
  * no one in particular (RING_NO_SERVICE), since nothing is ever restarted.
  */
 #include <services.h>
+#include <ifc/svcmem.h>
 #include <kevlar/mm.h>
 #include <kevlar/printk.h>
 #include <kevlar/ring.h>

@@ -63,6 +63,8 @@ static bool frame_pointer_ok(u64 rbp)
 		return true;
 	if (ist_stack_contains(rbp))
 		return true;
+	if (rbp >= KSTACK_BASE && rbp < KSTACK_BASE + KSTACK_SLOTS * KSTACK_SLOT_SIZE)
+		return kernel_pte_lookup(rbp, NULL) && kernel_pte_lookup(rbp + 15, NULL);
 	return rbp >= DIRECT_MAP_BASE && rbp < DIRECT_MAP_BASE + DIRECT_MAP_SIZE &&
 	       direct_map_contains(rbp - DIRECT_MAP_BASE, 16);
 }

@@ -38,7 +38,7 @@ static inline u64 rdmsr(u32 msr)
 
 static inline void wrmsr(u32 msr, u64 v)
 {
-	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+	__asm__ __volatile__("wrmsr" : : "c"(msr), "a"((u32)(v & 0xffffffffu)), "d"((u32)(v >> 32)));
 }
 
 static inline u64 rdtsc(void)

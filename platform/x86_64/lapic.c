@@ -5,6 +5,7 @@
  */
 #include <kevlar/interrupt.h>
 #include <kevlar/paging.h>
+#include <kevlar/platform.h>
 #include <kevlar/panic.h>
 #include <kevlar/printk.h>
 #include <kevlar/time.h>
@@ -68,6 +69,7 @@ u32 lapic_id(void)
 static void timer_tick(void *ctx)
 {
 	__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
+	core_timer_tick();
 }
 
 u64 timer_ticks(void)

@@ -132,8 +132,10 @@ void paging_init(const struct boot_info *bi)
 	/* An overflow of the boot stack now faults instead of corrupting. */
 	*walk_create((vaddr_t)kernel_stack_guard, 0) = 0;
 
-	/* The device window's top-level entry exists before anyone shares. */
+	/* The device window's and the stacks' top-level entries exist before
+	 * any address space copies the kernel half. */
 	walk_create(IOREMAP_BASE, 2);
+	walk_create(KSTACK_BASE, 2);
 
 	write_cr4(read_cr4() | CR4_PGE);
 	write_cr3(pml4_pa);
@@ -180,4 +182,65 @@ u64 kernel_pte_lookup(vaddr_t va, u64 *page_size)
 		table = table_va(e);
 	}
 	return 0;
+}
+
+static u64 kstack_used[KSTACK_SLOTS / 64];
+static spinlock_t kstack_lock = SPINLOCK_INIT;
+
+static long kstack_slot_take(void)
+{
+	long slot = -1;
+
+	spin_lock(&kstack_lock);
+	for (unsigned long w = 0; w < ARRAY_SIZE(kstack_used) && slot < 0; w++) {
+		if (kstack_used[w] != ~0UL) {
+			int bit = __builtin_ctzl(~kstack_used[w]);
+			kstack_used[w] |= 1UL << bit;
+			slot = (long)(w * 64 + (unsigned long)bit);
+		}
+	}
+	spin_unlock(&kstack_lock);
+	return slot;
+}
+
+static void kstack_slot_give(unsigned long slot)
+{
+	spin_lock(&kstack_lock);
+	kstack_used[slot / 64] &= ~(1UL << (slot % 64));
+	spin_unlock(&kstack_lock);
+}
+
+void kstack_free(void *stack, size_t size)
+{
+	vaddr_t va = (vaddr_t)stack;
+
+	for (vaddr_t p = va; p < va + size; p += PAGE_SIZE) {
+		u64 *pte = walk_create(p, 0);
+		if (*pte & PTE_PRESENT)
+			frame_free(*pte & PTE_ADDR_MASK, 0);
+		*pte = 0;
+		invlpg(p);
+	}
+	kstack_slot_give((va - KSTACK_BASE) / KSTACK_SLOT_SIZE);
+}
+
+void *kstack_alloc(size_t size)
+{
+	size = ALIGN_UP(size, PAGE_SIZE);
+	if (size > KSTACK_SLOT_SIZE / 2)
+		return NULL;
+	long slot = kstack_slot_take();
+	if (slot < 0)
+		return NULL;
+	/* The stack is the top of the slot; the rest below is the guard. */
+	vaddr_t va = KSTACK_BASE + (u64)slot * KSTACK_SLOT_SIZE + KSTACK_SLOT_SIZE - size;
+	for (vaddr_t p = va; p < va + size; p += PAGE_SIZE) {
+		paddr_t pa = frame_alloc(0);
+		if (pa == PADDR_NONE) {
+			kstack_free((void *)va, (size_t)(p - va));
+			return NULL;
+		}
+		*walk_create(p, 0) = pa | PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL;
+	}
+	return (void *)va;
 }

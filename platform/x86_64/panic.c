@@ -6,9 +6,13 @@
  */
 #include <kevlar/backtrace.h>
 #include <kevlar/irq.h>
+#include <kevlar/mmu.h>
+#include <kevlar/platform.h>
 #include <kevlar/panic.h>
 #include <kevlar/power.h>
 #include <kevlar/printk.h>
+#include "cpu.h"
+#include "extable.h"
 #include "fault.h"
 #include "ring_internal.h"
 
@@ -47,7 +51,28 @@ void kpanic(const char *fmt, ...)
 	panic_end(msg);
 }
 
+/*
+ * The recoveries, in order: a user page Core can map (demand paging,
+ * copy-on-write), an exception in user mode (Core signals the task), a
+ * faulting user copy (-EFAULT), a fault inside a Ring 2 service (-EIO).
+ */
 bool fault_fixup(struct trap_frame *f)
 {
+	bool user = trap_from_user(f);
+	u64 fixup = user ? 0 : extable_fixup(f->rip);
+
+	if (f->vector == 14) {
+		u64 addr = read_cr2();
+		if (addr < USER_TOP && (user || fixup) && core_page_fault(addr, f->error) == 0)
+			return true;
+	}
+	if (user) {
+		core_user_fault(f);
+		return true;
+	}
+	if (fixup) {
+		f->rip = fixup;
+		return true;
+	}
 	return ring_contain_trap(f);
 }

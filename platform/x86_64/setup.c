@@ -19,6 +19,9 @@
 #include "lapic.h"
 #include "trap.h"
 
+void percpu_init(void);
+void cpu_features_init(void);
+
 #define EARLY_MAPPED (4UL << 30)
 
 extern const char _kernel_phys_start[], _kernel_phys_end[];
@@ -44,6 +47,8 @@ void kernel_entry(u32 magic, u64 info_pa)
 	serial_init();
 	gdt_init();
 	idt_init();
+	percpu_init();
+	cpu_features_init();
 	tsc_calibrate();
 
 	parse_boot_info(magic, info_pa);

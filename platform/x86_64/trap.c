@@ -8,6 +8,7 @@
 #include <kevlar/errno.h>
 #include <kevlar/interrupt.h>
 #include <kevlar/panic.h>
+#include <kevlar/platform.h>
 #include <kevlar/printk.h>
 #include "cpu.h"
 #include "fault.h"
@@ -92,14 +93,10 @@ static void exception(struct trap_frame *f)
 	panic_end("fatal exception");
 }
 
-void trap_dispatch(struct trap_frame *f)
+static void interrupt(struct trap_frame *f)
 {
 	u64 v = f->vector;
 
-	if (v < 32) {
-		exception(f);
-		return;
-	}
 	if (v >= VEC_LEGACY_PIC && v < VEC_LEGACY_PIC + 16)
 		return;   /* spurious from the masked 8259s */
 	if (v == VEC_SPURIOUS)
@@ -110,4 +107,21 @@ void trap_dispatch(struct trap_frame *f)
 		printk("irq: unexpected interrupt on vector %lu\n", v);
 	lapic_eoi();
 	ring_watchdog_check(f);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector < 32)
+		exception(f);
+	else
+		interrupt(f);
+	if (trap_from_user(f))
+		core_return_to_user(f);
+}
+
+/* From syscall.S, with interrupts on. */
+void syscall_dispatch_entry(struct trap_frame *f)
+{
+	core_syscall(f);
+	core_return_to_user(f);
 }

@@ -2,14 +2,7 @@
 #ifndef KEVLAR_X86_TRAP_H
 #define KEVLAR_X86_TRAP_H
 
-#include <kevlar/types.h>
-
-struct trap_frame {
-	u64 r15, r14, r13, r12, r11, r10, r9, r8;
-	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	u64 vector, error;
-	u64 rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
-};
+#include <kevlar/trapframe.h>
 
 _Static_assert(__builtin_offsetof(struct trap_frame, cs) == 0x90, "traps.S tests CS at 0x90");
 

@@ -40,6 +40,7 @@ static int hold_resources(void)
 /* A value the compiler cannot see through. */
 static u64 opaque(u64 v)
 {
+	/* ringlint: allow volatile -- test-only: keeps the compiler from folding the faults away */
 	static volatile u64 cell;
 	cell = v;
 	return cell;
@@ -74,8 +75,10 @@ int faulty_ktest_fault_run(const char *kind)
 	if (!strcmp(kind, "assert"))
 		KASSERT(opaque(1) == 2);
 	if (!strcmp(kind, "pf"))
+		/* ringlint: allow int-to-ptr, volatile -- test-only: a page fault on purpose */
 		return (int)*(volatile u64 *)opaque(0xdead0000UL);
 	if (!strcmp(kind, "gp"))
+		/* ringlint: allow int-to-ptr, volatile -- test-only: a #GP (non-canonical address) on purpose */
 		return (int)*(volatile u64 *)opaque(0xdead000000000000UL);
 	if (!strcmp(kind, "ud"))
 		__builtin_trap();

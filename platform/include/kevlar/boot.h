@@ -67,6 +67,10 @@ int mb2_parse(u32 magic, const void *info, paddr_t info_pa, size_t info_max,
 /* Total bytes of MEM_USABLE in the sanitized map. */
 u64 boot_usable_bytes(const struct boot_info *bi);
 
+/* The C entry point: boot/multiboot2.S calls it with the loader's magic
+ * and the physical address of its information. */
+void kernel_entry(u32 magic, u64 info_pa);
+
 extern struct boot_info boot_info;
 
 #endif

@@ -9,5 +9,7 @@ void serial_write(const char *s, size_t n);
 /* The body of the IDL's conout.write: bytes to the console, under the
  * printk lock. */
 ssize_t conout_write_impl(const u8 *buf, size_t len);
+/* For the panic path: take the console even if its lock holder died. */
+void printk_force_unlock(void);
 
 #endif

@@ -10,6 +10,10 @@
 /* Device memory mapped uncached by ioremap(). */
 #define IOREMAP_BASE     0xffffc90000000000UL
 #define IOREMAP_SIZE     (1UL << 40)
+/* Kernel thread stacks, each with an unmapped guard page below it. */
+#define KSTACK_BASE      0xffffc80000000000UL
+#define KSTACK_SLOT_SIZE (32UL << 10)
+#define KSTACK_SLOTS     65536UL
 /* The kernel image: linked at KERNEL_VBASE + its physical load address. */
 #define KERNEL_VBASE     0xffffffff80000000UL
 

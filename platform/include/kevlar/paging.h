@@ -33,6 +33,14 @@ bool direct_map_contains(paddr_t pa, size_t len);
  */
 u64 kernel_pte_lookup(vaddr_t va, u64 *page_size);
 
+/*
+ * A kernel stack of 'size' bytes (at most KSTACK_SLOT_SIZE / 2) in its own
+ * slot, with unmapped memory below it so that an overflow faults. Returns
+ * its lowest address, or NULL.
+ */
+void *kstack_alloc(size_t size);
+void kstack_free(void *stack, size_t size);
+
 /* Physical address of the kernel's top-level table. */
 paddr_t kernel_pml4(void);
 

@@ -14,6 +14,28 @@ u64 memory_usable_bytes(void);
  * When it returns the machine powers off. */
 void core_main(void);
 
+/*
+ * Core's handlers for what Ring 0 catches. Ring 0 calls them; Core
+ * implements them (the IDL's core_entry interface).
+ */
+struct trap_frame;
+/* A system call: number in rax, arguments in rdi rsi rdx r10 r8 r9;
+ * the result goes back in rax. */
+void core_syscall(struct trap_frame *f);
+/* A page fault on a user address (from user mode, or from a user copy).
+ * Returns 0 if Core mapped the page and the access can be retried. */
+int core_page_fault(uptr_t addr, u64 error);
+/* An exception in user mode that nothing fixed: Core signals the task. */
+void core_user_fault(struct trap_frame *f);
+/* Every timer tick, in interrupt context. */
+void core_timer_tick(void);
+/* Just before returning to user mode (reschedule, deliver signals). */
+void core_return_to_user(struct trap_frame *f);
+/* The first thing a new thread runs, and what runs if a kernel thread's
+ * function returns. */
+void core_thread_started(void);
+__noreturn void core_thread_exit(void);
+
 /* The crash= boot option's deliberate fault, if one was asked for. */
 void crash_inject(void);
 

@@ -1,0 +1,91 @@
+/*
+ * Tasks: Core's processes and threads. A task is a schedulable thread of
+ * control; a process is the group of tasks sharing a tgid (one task per
+ * process until threads come). Every task has a Ring 0 thread (kernel
+ * stack, saved context, address space), its ring-frame chain, and
+ * pointers to what it may share: its memory (mm), open files (files) and
+ * filesystem context (fs).
+ */
+#ifndef KEVLAR_TASK_H
+#define KEVLAR_TASK_H
+
+#include <kevlar/list.h>
+#include <kevlar/ring.h>
+#include <kevlar/thread.h>
+#include <kevlar/types.h>
+
+typedef int pid_t;
+
+enum task_state {
+	TASK_RUNNABLE,      /* on the run queue, or running */
+	TASK_SLEEPING,      /* on a wait queue */
+	TASK_ZOMBIE,        /* exited, waiting for its parent */
+};
+
+struct mm;
+struct files;
+struct fs_context;
+
+struct wait_queue {
+	struct list waiters;
+};
+
+#define WAIT_QUEUE_INIT(name) { LIST_INIT((name).waiters) }
+
+struct task {
+	struct thread thread;          /* Ring 0's half: must stay first */
+	struct ring_chain ring_chain;  /* services this task is inside */
+	pid_t pid;
+	pid_t tgid;
+	char comm[16];                 /* executable name, as in /proc/pid/comm */
+	enum task_state state;
+	bool need_resched;
+	bool kernel;                   /* a kernel thread: no user space */
+
+	struct task *parent;
+	struct list children;          /* of struct task, via sibling */
+	struct list sibling;
+	struct wait_queue child_exit;  /* the parent waits here in wait4 */
+	int exit_code;                 /* wait4 status encoding */
+
+	struct mm *mm;
+	struct files *files;
+	struct fs_context *fs;
+	uptr_t clear_child_tid;        /* set_tid_address */
+
+	struct list run_node;          /* run queue or wait queue */
+	struct list timer_node;        /* timed sleepers, by deadline */
+	struct list all_node;          /* every task */
+	u64 wake_at_ns;                /* timed sleep deadline, 0 = none */
+};
+
+/* The task running on this CPU. */
+struct task *current_task(void);
+
+/* Scheduling. */
+void sched_init(void);
+/* Gives up the CPU to the next runnable task (if any). */
+void schedule(void);
+/* Makes a sleeping task runnable. */
+void sched_wakeup(struct task *t);
+/* Puts the current task to sleep on 'wq' until sched_wakeup() or, if
+ * deadline_ns is not 0, until then. Returns 0, or -ETIMEDOUT. */
+int sched_sleep(struct wait_queue *wq, u64 deadline_ns);
+/* Wakes every task sleeping on 'wq'. */
+void wait_queue_wake_all(struct wait_queue *wq);
+void sched_enqueue(struct task *t);
+
+/* Tasks. */
+/* A new task with a fresh pid, not yet runnable; NULL if out of memory. */
+struct task *task_alloc(const char *comm);
+/* Starts a kernel thread running fn(arg). */
+struct task *kthread_start(const char *comm, void (*fn)(void *), void *arg);
+struct task *task_find(pid_t pid);
+/* Ends the current task with a wait4 status; never returns. */
+__noreturn void task_exit(int status);
+/* Frees a reaped zombie. */
+void task_free(struct task *t);
+/* Number of tasks that are not zombies (the power-off test). */
+unsigned task_live_count(void);
+
+#endif

@@ -1,0 +1,12 @@
+/* Private to core/proc. */
+#ifndef KEVLAR_CORE_PROC_INTERNAL_H
+#define KEVLAR_CORE_PROC_INTERNAL_H
+
+#include <kevlar/task.h>
+
+void task_adopt(struct task *parent, struct task *child);
+/* Drops the task's memory, files and filesystem context. */
+void task_release_resources(struct task *t);
+void sched_idle_until(bool (*done)(void));
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * Task lifetime: allocation with a fresh pid, kernel threads, exit and
+ * reaping. Exit releases what the task held (its memory and files, once
+ * those exist), hands its children to init and wakes its parent; the
+ * zombie's kernel stack is freed when the parent reaps it.
+ */
+#include <kevlar/errno.h>
+#include <kevlar/irq.h>
+#include <kevlar/mm.h>
+#include <kevlar/panic.h>
+#include <kevlar/printk.h>
+#include <kevlar/string.h>
+#include <kevlar/task.h>
+#include "proc_internal.h"
+
+static struct list all_tasks = LIST_INIT(all_tasks);
+static pid_t next_pid = 1;
+
+struct task *task_alloc(const char *comm)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	if (thread_create(&t->thread, t)) {
+		kfree(t);
+		return NULL;
+	}
+	strlcpy(t->comm, comm, sizeof(t->comm));
+	list_init(&t->children);
+	list_init(&t->sibling);
+	list_init(&t->run_node);
+	list_init(&t->timer_node);
+	list_init(&t->child_exit.waiters);
+	t->state = TASK_SLEEPING;   /* not runnable until started */
+
+	u64 flags = irq_save();
+	t->pid = t->tgid = next_pid++;
+	list_add_tail(&all_tasks, &t->all_node);
+	irq_restore(flags);
+	return t;
+}
+
+/* Makes 'child' a child of 'parent'. */
+void task_adopt(struct task *parent, struct task *child)
+{
+	u64 flags = irq_save();
+	child->parent = parent;
+	list_add_tail(&parent->children, &child->sibling);
+	irq_restore(flags);
+}
+
+struct task *kthread_start(const char *comm, void (*fn)(void *), void *arg)
+{
+	struct task *t = task_alloc(comm);
+	if (!t)
+		return NULL;
+	t->kernel = true;
+	thread_start_kernel(&t->thread, fn, arg);
+	task_adopt(current_task(), t);
+	u64 flags = irq_save();
+	sched_enqueue(t);
+	irq_restore(flags);
+	return t;
+}
+
+struct task *task_find(pid_t pid)
+{
+	struct task *found = NULL;
+	u64 flags = irq_save();
+	list_for_each(pos, &all_tasks) {
+		struct task *t = list_entry(pos, struct task, all_node);
+		if (t->pid == pid) {
+			found = t;
+			break;
+		}
+	}
+	irq_restore(flags);
+	return found;
+}
+
+unsigned task_live_count(void)
+{
+	unsigned n = 0;
+	u64 flags = irq_save();
+	list_for_each(pos, &all_tasks) {
+		if (list_entry(pos, struct task, all_node)->state != TASK_ZOMBIE)
+			n++;
+	}
+	irq_restore(flags);
+	return n;
+}
+
+/* Gives the exiting task's children to init (pid 1), or to nobody. */
+static void reparent_children(struct task *t)
+{
+	struct task *init = task_find(1);
+
+	list_for_each_safe(pos, tmp, &t->children) {
+		struct task *c = list_entry(pos, struct task, sibling);
+		list_del(&c->sibling);
+		c->parent = NULL;
+		if (init && init != t)
+			task_adopt(init, c);
+	}
+}
+
+/* Tasks hold nothing but their kernel stack yet. */
+void task_release_resources(struct task *t)
+{
+}
+
+void task_exit(int status)
+{
+	struct task *t = current_task();
+
+	task_release_resources(t);
+	irq_disable();
+	reparent_children(t);
+	t->exit_code = status;
+	t->state = TASK_ZOMBIE;
+	if (t->parent)
+		wait_queue_wake_all(&t->parent->child_exit);
+	schedule();
+	kpanic("task %d ran after exiting", t->pid);
+}
+
+void task_free(struct task *t)
+{
+	u64 flags = irq_save();
+	list_del(&t->all_node);
+	list_del(&t->sibling);
+	irq_restore(flags);
+	thread_destroy(&t->thread);
+	kfree(t);
+}

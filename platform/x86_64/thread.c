@@ -1,0 +1,149 @@
+/*
+ * Threads: kernel stacks, switching, and the way into user mode. The
+ * per-CPU area (reached through GS) holds the running thread's kernel
+ * stack top, which the SYSCALL entry loads, and a scratch slot for the
+ * user stack pointer.
+ */
+#include <kevlar/asm.h>
+#include <kevlar/errno.h>
+#include <kevlar/mm.h>
+#include <kevlar/paging.h>
+#include <kevlar/platform.h>
+#include <kevlar/string.h>
+#include <kevlar/thread.h>
+#include "cpu.h"
+#include "gdt.h"
+
+struct percpu {
+	u64 kstack;           /* syscall.S: PERCPU_KSTACK */
+	u64 user_rsp;         /* syscall.S: PERCPU_USER_RSP */
+	struct thread *current;
+};
+
+_Static_assert(__builtin_offsetof(struct percpu, kstack) == 0, "syscall.S");
+_Static_assert(__builtin_offsetof(struct percpu, user_rsp) == 8, "syscall.S");
+
+static struct percpu boot_cpu;
+
+void context_switch(u64 *save_rsp, u64 new_rsp);
+void thread_first_run_kernel(void);
+void thread_first_run_user(void);
+
+/* Called on a new thread's first run, before anything else. */
+void thread_started(void)
+{
+	core_thread_started();
+}
+
+void thread_exit_hook(void)
+{
+	core_thread_exit();
+}
+
+void percpu_init(void)
+{
+	wrmsr(MSR_GS_BASE, (u64)&boot_cpu);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+static u64 stack_top(const struct thread *t)
+{
+	return (u64)t->stack + THREAD_STACK_SIZE;
+}
+
+int thread_create(struct thread *t, void *owner)
+{
+	memset(t, 0, sizeof(*t));
+	t->stack = kstack_alloc(THREAD_STACK_SIZE);
+	if (!t->stack)
+		return -ENOMEM;
+	t->owner = owner;
+	return 0;
+}
+
+void thread_destroy(struct thread *t)
+{
+	if (t->stack)
+		kstack_free(t->stack, THREAD_STACK_SIZE);
+	t->stack = NULL;
+}
+
+/* Builds the frame context_switch pops: six registers, then 'entry'. */
+static void push_switch_frame(struct thread *t, u64 top, u64 entry, u64 r12, u64 r13)
+{
+	u64 *sp = (u64 *)top;
+	*--sp = entry;
+	*--sp = 0;      /* rbp */
+	*--sp = 0;      /* rbx */
+	*--sp = r12;
+	*--sp = r13;
+	*--sp = 0;      /* r14 */
+	*--sp = 0;      /* r15 */
+	t->saved_rsp = (u64)sp;
+}
+
+void thread_start_kernel(struct thread *t, void (*fn)(void *), void *arg)
+{
+	push_switch_frame(t, stack_top(t), (u64)thread_first_run_kernel, (u64)fn, (u64)arg);
+}
+
+struct trap_frame *thread_user_regs(struct thread *t)
+{
+	return (struct trap_frame *)(stack_top(t) - sizeof(struct trap_frame));
+}
+
+void thread_start_fork(struct thread *t, const struct trap_frame *regs)
+{
+	struct trap_frame *f = thread_user_regs(t);
+	*f = *regs;
+	f->cs = GDT_UCODE | 3;
+	f->ss = GDT_UDATA | 3;
+	push_switch_frame(t, (u64)f, (u64)thread_first_run_user, 0, 0);
+}
+
+void thread_start_user(struct thread *t, uptr_t entry, uptr_t sp)
+{
+	struct trap_frame f;
+
+	memset(&f, 0, sizeof(f));
+	f.rip = entry;
+	f.rsp = sp;
+	f.rflags = 0x202;    /* IF */
+	thread_start_fork(t, &f);
+}
+
+struct thread *thread_current(void)
+{
+	return boot_cpu.current;
+}
+
+void thread_adopt_boot(struct thread *boot, void *owner)
+{
+	extern char kernel_stack[];
+
+	memset(boot, 0, sizeof(*boot));
+	boot->stack = kernel_stack;
+	boot->owner = owner;
+	boot_cpu.current = boot;
+	boot_cpu.kstack = stack_top(boot);
+}
+
+void thread_set_fs_base(struct thread *t, u64 base)
+{
+	t->fs_base = base;
+	if (t == boot_cpu.current)
+		wrmsr(MSR_FS_BASE, base);
+}
+
+void thread_switch(struct thread *prev, struct thread *next)
+{
+	if (prev == next)
+		return;
+	boot_cpu.kstack = stack_top(next);
+	tss_set_kernel_stack(stack_top(next));
+	mmu_activate(next->space);
+	if (prev->fs_base != next->fs_base)
+		wrmsr(MSR_FS_BASE, next->fs_base);
+	boot_cpu.current = next;
+	context_switch(&prev->saved_rsp, next->saved_rsp);
+}
