@@ -249,6 +249,7 @@ debug: deps ## as run, but paused for gdb: then `gdb -x build/<profile>/gdbinit`
 	$(Q)$(QEMU) $(QEMU_ARGS) -s -S
 
 include tests/unit/unit.mk
+include mk/audit.mk
 
 test-qemu: ## boot tests in QEMU for every profile (normal and KTEST=1 kernels)
 	$(Q)for p in $(PROFILES); do \
@@ -263,6 +264,7 @@ test: deps ## every test, every profile
 	$(Q)$(MAKE) --no-print-directory test-idl
 	$(Q)$(MAKE) --no-print-directory test-unit
 	$(Q)$(MAKE) --no-print-directory test-qemu
+	$(Q)$(MAKE) --no-print-directory test-audit
 
 compile_commands.json: ## compile database for editors (uses bear)
 	$(Q)rm -rf $(BUILD)/obj

@@ -14,6 +14,7 @@
 #include <kevlar/string.h>
 #include <kevlar/svc.h>
 #include <kevlar/task.h>
+#include <kevlar/tty.h>
 #include "../ktest/ktest.h"
 #include "../proc/proc_internal.h"
 
@@ -27,6 +28,7 @@ static void announce(const char *line)
 static void kernel_init(void *arg)
 {
 	crash_inject();
+	tty_console_init();
 	svc_boot(ktest_requested());
 	if (ktest_requested()) {
 		int rc = ktest_run();

@@ -12,6 +12,7 @@
 #include <kevlar/spinlock.h>
 #include <kevlar/task.h>
 #include <kevlar/time.h>
+#include "proc_internal.h"
 
 #define TIMESLICE_TICKS 2
 

@@ -105,6 +105,10 @@ static int run_init(unsigned id)
 
 	svc_mint_tokens(id, s->caps);
 	s->status = SVC_RUNNING;
+	if (!ring_containment()) {
+		rc = d->init(s->caps);   /* no recovery point: faults are fatal */
+		goto out;
+	}
 	if (ring_enter(&rf, id)) {
 		char why[160];
 		describe_fault(&rf.fault, why, sizeof(why));
@@ -114,6 +118,7 @@ static int run_init(unsigned id)
 	}
 	rc = d->init(s->caps);
 	ring_leave(&rf);
+out:
 	if (rc < 0)
 		printk("svc: %s failed to start (error %d)\n", d->name, rc);
 	return rc;

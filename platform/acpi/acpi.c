@@ -29,6 +29,9 @@ struct acpi_header {
 _Static_assert(sizeof(struct acpi_header) == 36, "ACPI header layout");
 
 struct acpi_power acpi_power;
+struct acpi_irq_routing acpi_irq = {
+	.isa_gsi = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 },
+};
 static unsigned cpu_count = 1;
 
 static u8 checksum(const u8 *p, size_t len)
@@ -203,10 +206,19 @@ static void parse_madt(const struct acpi_header *h)
 	unsigned n = 0;
 
 	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {
-		if (p[0] == 0 && p[1] >= 8 && (rd32(p + 4) & 3))
+		if (p[0] == 0 && p[1] >= 8 && (rd32(p + 4) & 3)) {
 			n++;                /* processor local APIC */
-		else if (p[0] == 9 && p[1] >= 16 && (rd32(p + 8) & 3))
+		} else if (p[0] == 9 && p[1] >= 16 && (rd32(p + 8) & 3)) {
 			n++;                /* processor local x2APIC */
+		} else if (p[0] == 1 && p[1] >= 12 && !acpi_irq.ioapic_base) {
+			acpi_irq.ioapic_base = rd32(p + 4);       /* I/O APIC */
+			acpi_irq.ioapic_gsi_base = rd32(p + 8);
+		} else if (p[0] == 2 && p[1] >= 10 && p[3] < 16) {
+			/* Interrupt source override: ISA irq p[3] -> GSI. */
+			u16 flags = (u16)(p[8] | (p[9] << 8));
+			acpi_irq.isa_gsi[p[3]] = rd32(p + 4);
+			acpi_irq.isa_flags[p[3]] = flags;
+		}
 		p += p[1];
 	}
 	cpu_count = n ? n : 1;

@@ -1,6 +1,9 @@
 /* The 16550 UART on COM1: the kernel console. Polled, 115200 8N1. */
 #include <kevlar/console.h>
+#include <kevlar/errno.h>
+#include <kevlar/interrupt.h>
 #include "../x86_64/cpu.h"
+#include "../x86_64/ioapic.h"
 
 #define COM1 0x3f8
 
@@ -9,6 +12,9 @@ enum {
 	UART_MCR = 4, UART_LSR = 5, UART_DLL = 0, UART_DLM = 1,
 };
 #define LSR_THRE 0x20
+#define LSR_DR   0x01
+#define COM1_IRQ 4
+#define VEC_COM1 (VEC_FIRST_DEVICE + COM1_IRQ)
 
 static bool serial_present;
 
@@ -45,4 +51,32 @@ void serial_write(const char *s, size_t n)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
+}
+
+static serial_rx_fn rx_handler;
+
+static void serial_irq(void *ctx)
+{
+	for (int i = 0; i < 64 && (inb(COM1 + UART_LSR) & LSR_DR); i++) {
+		u8 c = inb(COM1 + UART_DATA);
+		if (rx_handler)
+			rx_handler(c);
+	}
+}
+
+/* Delivers every received byte to 'fn', in interrupt context. */
+int serial_set_rx(serial_rx_fn fn)
+{
+	if (!serial_present)
+		return -ENODEV;
+	rx_handler = fn;
+	int rc = irq_register(VEC_COM1, serial_irq, NULL);
+	if (rc && rc != -EBUSY)
+		return rc;
+	rc = ioapic_route_isa(COM1_IRQ, VEC_COM1);
+	if (rc)
+		return rc;
+	outb(COM1 + UART_IER, 0x01);        /* interrupt on received data */
+	serial_irq(NULL);                    /* anything already waiting */
+	return 0;
 }

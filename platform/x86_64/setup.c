@@ -16,6 +16,7 @@
 #include <kevlar/power.h>
 #include <kevlar/printk.h>
 #include <kevlar/time.h>
+#include "ioapic.h"
 #include "lapic.h"
 #include "trap.h"
 
@@ -70,6 +71,7 @@ void kernel_entry(u32 magic, u64 info_pa)
 	if (acpi_cpu_count() > online_cpus)
 		printk("smp: %u CPUs present, running on %u\n", acpi_cpu_count(), online_cpus);
 	lapic_init();
+	ioapic_init();
 	timer_init();
 	irq_enable();
 

@@ -12,5 +12,7 @@ extern const char trap_stubs_start[];
 void gdt_init(void);
 void idt_init(void);
 void trap_dispatch(struct trap_frame *f);
+/* Called by syscall.S with the user's registers saved in f. */
+void syscall_dispatch_entry(struct trap_frame *f);
 
 #endif

@@ -11,6 +11,7 @@ import subprocess
 
 NM = os.environ.get("NM", "nm")
 OBJDUMP = os.environ.get("OBJDUMP", "objdump")
+ADDR2LINE = os.environ.get("ADDR2LINE", "addr2line")
 
 
 class ToolError(Exception):
@@ -68,6 +69,11 @@ def undefined_symbols(obj):
     return sorted({line.split()[-1] for line in out.splitlines() if line.strip()})
 
 
+def is_lto(obj):
+    """Is this an object of GCC's link-time optimizer (IR, no machine code)?"""
+    return ".gnu.lto_" in _run([OBJDUMP, "-h", obj])
+
+
 def defined_functions(obj):
     """The names of the functions the object defines (global and static)."""
     out = _run([NM, "--defined-only", obj])
@@ -123,8 +129,9 @@ class CallGraph:
             raise ToolError(f"{elf}: no such file")
         self.elf = elf
         self.symbols = symbol_table(elf)
-        self.functions = {}     # name -> {callee: [mnemonics]}
+        self.functions = {}     # name -> {callee: {mnemonics}}
         self.indirect = {}      # name -> count of indirect calls
+        self.sites = {}         # callee -> [(address, caller)]
         current = None
         text = _run([OBJDUMP, "-d", "--no-show-raw-insn", "-w", elf])
         for line in text.splitlines():
@@ -140,6 +147,8 @@ class CallGraph:
                 target = fragment_owner(m.group(2))
                 if target != current:
                     self.functions[current].setdefault(target, set()).add(m.group(1))
+                    addr = int(line.split(":", 1)[0], 16)
+                    self.sites.setdefault(target, []).append((addr, current))
             elif re.search(r"\bcall[a-z]*\s+\*", line):
                 self.indirect[current] = self.indirect.get(current, 0) + 1
 
@@ -166,3 +175,27 @@ class CallGraph:
         """The functions whose symbol lies in [lo, hi)."""
         return sorted({fragment_owner(n) for n, (addr, _, kind) in self.symbols.items()
                        if kind in "tTwW" and lo <= addr < hi})
+
+
+def inline_chains(elf, addrs):
+    """{address: [(function, file), ...]}: where each address's code came
+    from, innermost first, through every level of inlining (addr2line -i
+    on the image's debug information). An address without line
+    information has an empty chain."""
+    addrs = sorted(set(addrs))
+    if not addrs:
+        return {}
+    out = _run([ADDR2LINE, "-a", "-i", "-f", "-e", elf] + [f"{a:#x}" for a in addrs])
+    chains, cur, func = {}, None, None
+    for line in out.splitlines():
+        if line.startswith("0x") and func is None:
+            cur = int(line, 16)
+            chains[cur] = []
+        elif func is None:
+            func = line.strip()
+        else:
+            path = line.rsplit(":", 1)[0]
+            if func != "??" and cur is not None:
+                chains[cur].append((func, path))
+            func = None
+    return chains

@@ -13,8 +13,13 @@ the profile's shim calls:
   svc_ops                an inlined ops-table dispatch: the operation
                          cannot be told from the object code
 
-A call that left no symbol (inlined all the way, or through svc_ops) is
-looked for in the service's sources, and reported as not visible.
+Ludicrous links no svc/<name>.o: its objects are GCC LTO objects (IR,
+no machine code), whose undefined symbols still name what the source
+calls before the link-time inliner runs. attribution.py then says which
+of those calls kernel.elf still makes from the service's own code, and
+which were inlined away. A call that left no symbol at all (inlined all
+the way, or through svc_ops) is looked for in the service's sources, and
+reported as not visible.
 """
 
 import os
@@ -142,12 +147,15 @@ def analyse_service(man, svc, refs, defined, sources):
     runtime = {}
     unmatched = []
 
-    def note_guarded(ifc, op, evidence):
+    def note_guarded(ifc, op, sym, how):
         rec = guarded.setdefault(op.qualname, {
             "interface": ifc.name, "operation": op.name, "guard": ifc.guard,
-            "held": ifc.guard in held, "symbols": [], "evidence": "object", "note": None})
-        if evidence not in rec["symbols"]:
-            rec["symbols"].append(evidence)
+            "held": ifc.guard in held, "symbols": [], "seen_as": [],
+            "evidence": "object", "note": None, "in_kernel": None})
+        if sym and sym not in rec["symbols"]:
+            rec["symbols"].append(sym)
+        if how not in rec["seen_as"]:
+            rec["seen_as"].append(how)
 
     own = set(defined)
     for sym in sorted(refs):
@@ -164,13 +172,16 @@ def analyse_service(man, svc, refs, defined, sources):
         if sym in own and ifc.name in svc.get("provides", []):
             continue        # its own implementation of what it provides
         if op is not None and ifc.guard:
-            note_guarded(ifc, op, f"{sym} ({how})")
+            note_guarded(ifc, op, sym, f"{sym} ({how})")
             if how == "implementation" and man.rings == 3:
                 findings.append(error(name, "bypass",
                                       f"{name} calls {sym} directly, around the "
                                       f"{op.qualname} shim and its {ifc.guard} check"))
         else:
-            unguarded.setdefault(ifc.name, set()).add(sym)
+            rec = unguarded.setdefault(ifc.name, {"symbols": set(), "operations": set()})
+            rec["symbols"].add(sym)
+            if op is not None:
+                rec["operations"].add(op.name)
         if 2 not in ifc.callers and ifc.name not in svc.get("provides", []):
             findings.append(error(name, "ring",
                                   f"{name} calls {sym} of interface {ifc.name}, which "
@@ -190,12 +201,12 @@ def analyse_service(man, svc, refs, defined, sources):
                 # An out-of-line shim always leaves a symbol: the call was
                 # not compiled (an #ifdef) or was optimised away.
                 evidence, why = "source-only", "not in the object code"
-            note_guarded(ifc, op, f"source {sources[op.symbol][0]}")
+            note_guarded(ifc, op, None, f"source {sources[op.symbol][0]}")
             guarded[op.qualname]["evidence"] = evidence
             guarded[op.qualname]["note"] = f"call not visible in the object code: {why}"
 
     for rec in guarded.values():
-        if not rec["held"]:
+        if not rec["held"] and rec["evidence"] != "source-only":
             findings.append(error(name, "unheld",
                                   f"{name} calls {rec['interface']}.{rec['operation']} "
                                   f"but does not hold its guard {rec['guard']}"))
@@ -216,11 +227,12 @@ def analyse_service(man, svc, refs, defined, sources):
         tokens[cap] = {"used": bool(ops), "used_by": ops, "guards": guards}
     unused = [c for c in held if not tokens[c]["used"]]
     for cap in unused:
-        guards = tokens[cap]["guards"]
-        what = (f"none of its guarded operations ({', '.join(_ops_of(man, cap))})"
-                if guards else "it guards no interface")
+        ops = _ops_of(man, cap)
+        which = "its guarded operation" if len(ops) == 1 else "any of its guarded operations"
+        what = (f"never calls {which} {', '.join(ops)}" if ops
+                else f"no interface is guarded by {cap}")
         findings.append(warning(name, "over-privilege",
-                                f"{name} holds {cap} but calls {what}: over-privileged"))
+                                f"over-privilege: {name} holds {cap} but {what}"))
 
     entry = {
         "name": name,
@@ -232,11 +244,13 @@ def analyse_service(man, svc, refs, defined, sources):
         "tokens": tokens,
         "tokens_used": sorted(c for c in held if tokens[c]["used"]),
         "unused_tokens": sorted(unused),
-        "guarded_calls": [dict(guarded[q], symbols=sorted(guarded[q]["symbols"]))
+        "guarded_calls": [dict(guarded[q], symbols=sorted(guarded[q]["symbols"]),
+                               seen_as=sorted(guarded[q]["seen_as"]))
                           for q in sorted(guarded)],
-        "unguarded_calls": [{"interface": i, "symbols": sorted(s),
+        "unguarded_calls": [{"interface": i, "symbols": sorted(u["symbols"]),
+                             "operations": sorted(u["operations"]),
                              "allowed": i in may_call or i in svc.get("provides", [])}
-                            for i, s in sorted(unguarded.items())],
+                            for i, u in sorted(unguarded.items())],
         "runtime_refs": sorted(runtime),
         "undeclared_symbols": sorted(unmatched),
     }
@@ -255,21 +269,57 @@ def warning(subject, kind, message):
     return {"severity": "warning", "kind": kind, "subject": subject, "message": message}
 
 
+def service_objects(build, name):
+    """The objects of one service: its partially linked svc/<name>.o, or
+    (ludicrous links every object straight into one LTO image) the objects
+    of its sources. A svc/<name>.o older than those objects is left over
+    from a build that linked differently, and is not what the kernel has."""
+    linked = os.path.join(build, "svc", f"{name}.o")
+    objs = []
+    for dirpath, _, files in sorted(os.walk(os.path.join(build, "obj", "services", name))):
+        objs += [os.path.join(dirpath, f) for f in sorted(files) if f.endswith(".o")]
+    if os.path.exists(linked) and all(os.path.getmtime(linked) >= os.path.getmtime(o)
+                                      for o in objs):
+        return [linked]
+    return objs
+
+
+def read_objects(objs):
+    """({symbol: [where]}, defined functions, lto?) of a service's objects:
+    named relocations, and the undefined symbols (all an LTO object, which
+    has no machine code yet, can show)."""
+    refs, defined, lto = {}, set(), False
+    for obj in objs:
+        for sym, secs in binutils.relocations(obj).items():
+            refs.setdefault(sym, set()).update(secs)
+        for sym in binutils.undefined_symbols(obj):
+            refs.setdefault(sym, set()).add("undefined")
+        defined.update(binutils.defined_functions(obj))
+        lto = lto or binutils.is_lto(obj)
+    return {k: sorted(v) for k, v in refs.items()}, sorted(defined), lto
+
+
 def analyse_services(man, build, root):
-    """Every service of the manifest, from build/<variant>/svc/<name>.o and
-    services/<name>/. A missing object is an error finding, not a crash."""
-    entries, findings = [], []
+    """Every service of the manifest, from its objects and services/<name>/.
+    Returns (entries, findings, {service: functions it defines}); a missing
+    object is an error finding, not a crash."""
+    entries, findings, defined_by = [], [], {}
     for svc in man.services:
-        obj = os.path.join(build, "svc", f"{svc['name']}.o")
-        try:
-            refs = binutils.relocations(obj)
-            defined = binutils.defined_functions(obj)
-        except binutils.ToolError as e:
-            findings.append(error(svc["name"], "object", f"cannot read the object: {e}"))
-            refs, defined = {}, []
+        objs = service_objects(build, svc["name"])
+        refs, defined, lto = {}, [], False
+        if not objs:
+            findings.append(error(svc["name"], "object",
+                                  f"no object for service {svc['name']} under {build}"))
+        else:
+            try:
+                refs, defined, lto = read_objects(objs)
+            except binutils.ToolError as e:
+                findings.append(error(svc["name"], "object", f"cannot read the object: {e}"))
         sources = source_calls(os.path.join(root, "services", svc["name"]))
         entry, f = analyse_service(man, svc, refs, defined, sources)
-        entry["object"] = os.path.relpath(obj, root) if os.path.isabs(obj) else obj
+        entry["objects"] = [os.path.relpath(o, root) for o in objs]
+        entry["lto"] = lto
         entries.append(entry)
         findings.extend(f)
-    return entries, findings
+        defined_by[svc["name"]] = defined
+    return entries, findings, defined_by

@@ -48,10 +48,16 @@ struct task {
 	struct wait_queue child_exit;  /* the parent waits here in wait4 */
 	int exit_code;                 /* wait4 status encoding */
 
+	pid_t pgid;                    /* process group */
+	pid_t sid;                     /* session */
+
 	struct mm *mm;
 	struct files *files;
 	struct fs_context *fs;
 	uptr_t clear_child_tid;        /* set_tid_address */
+	struct task *vfork_parent;     /* waiting until we exec or exit */
+	struct wait_queue vfork_done;
+	struct rlimit_set *rlimits;
 
 	struct list run_node;          /* run queue or wait queue */
 	struct list timer_node;        /* timed sleepers, by deadline */
@@ -87,5 +93,19 @@ __noreturn void task_exit(int status);
 void task_free(struct task *t);
 /* Number of tasks that are not zombies (the power-off test). */
 unsigned task_live_count(void);
+
+/* Wait-status encodings (as wait4 reports them). */
+#define WSTATUS_EXITED(code)  (((code) & 0xff) << 8)
+#define WSTATUS_SIGNALED(sig) ((sig) & 0x7f)
+
+/* A vforked child calls this when it execs or exits: its parent goes on. */
+void task_vfork_release(struct task *t);
+
+/* Resource limits (getrlimit/prlimit64), shared by fork copies. */
+#define RLIMIT_COUNT 16
+struct rlimit_set {
+	u64 cur[RLIMIT_COUNT];
+	u64 max[RLIMIT_COUNT];
+};
 
 #endif

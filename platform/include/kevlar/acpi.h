@@ -35,6 +35,15 @@ struct boot_info;
 void acpi_init(const struct boot_info *bi);
 
 extern struct acpi_power acpi_power;
+
+/* Where interrupts come in: the first I/O APIC and the ISA overrides. */
+struct acpi_irq_routing {
+	paddr_t ioapic_base;      /* 0 if the MADT has none */
+	u32 ioapic_gsi_base;
+	u32 isa_gsi[16];          /* ISA irq -> global system interrupt */
+	u16 isa_flags[16];        /* MPS polarity/trigger flags, 0 = bus default */
+};
+extern struct acpi_irq_routing acpi_irq;
 /* CPUs the MADT lists as enabled (1 if there is no MADT). */
 unsigned acpi_cpu_count(void);
 

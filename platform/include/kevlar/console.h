@@ -6,6 +6,10 @@
 
 void serial_init(void);
 void serial_write(const char *s, size_t n);
+/* Input: 'fn' gets every byte received, in interrupt context. Returns 0,
+ * or -ENODEV without a serial port or a way to route its interrupt. */
+typedef void (*serial_rx_fn)(u8 c);
+int serial_set_rx(serial_rx_fn fn);
 /* The body of the IDL's conout.write: bytes to the console, under the
  * printk lock. */
 ssize_t conout_write_impl(const u8 *buf, size_t len);

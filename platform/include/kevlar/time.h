@@ -17,6 +17,9 @@ u64 timer_ticks(void);
 /* TSC frequency found by calibration, in Hz. */
 u64 tsc_frequency(void);
 
+/* Seconds since 1970 from the CMOS clock (assumed UTC, years 2000+). */
+s64 rtc_read_epoch(void);
+
 void tsc_calibrate(void);
 void timer_init(void);
 

@@ -1,0 +1,30 @@
+/* arch_prctl(2): the user FS and GS bases (thread-local storage). */
+#include <kevlar/errno.h>
+#include <kevlar/mmu.h>
+#include <kevlar/task.h>
+#include <kevlar/uaccess.h>
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_arch_prctl(int code, u64 addr)
+{
+	struct task *t = current_task();
+
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= USER_TOP)
+			return -EPERM;
+		thread_set_fs_base(&t->thread, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user(addr, &t->thread.fs_base, sizeof(u64)) ? -EFAULT : 0;
+	case ARCH_SET_GS:
+	case ARCH_GET_GS:
+		return -EINVAL;   /* the kernel keeps GS; no user GS base yet */
+	default:
+		return -EINVAL;
+	}
+}

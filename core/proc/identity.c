@@ -1,0 +1,86 @@
+/*
+ * Who a task is: pids, process groups, sessions, and credentials. Every
+ * task runs as root (uid 0, gid 0) until users exist.
+ */
+#include <kevlar/errno.h>
+#include <kevlar/irq.h>
+#include <kevlar/task.h>
+#include <kevlar/uaccess.h>
+
+long sys_getpid(void) { return current_task()->tgid; }
+long sys_gettid(void) { return current_task()->pid; }
+
+long sys_getppid(void)
+{
+	struct task *p = current_task()->parent;
+	return p ? p->tgid : 0;
+}
+
+long sys_set_tid_address(uptr_t tidptr)
+{
+	current_task()->clear_child_tid = tidptr;
+	return current_task()->pid;
+}
+
+long sys_getuid(void) { return 0; }
+long sys_geteuid(void) { return 0; }
+long sys_getgid(void) { return 0; }
+long sys_getegid(void) { return 0; }
+
+long sys_setuid(u32 uid) { return uid == 0 ? 0 : -EPERM; }
+long sys_setgid(u32 gid) { return gid == 0 ? 0 : -EPERM; }
+
+long sys_getgroups(int size, uptr_t list)
+{
+	return size < 0 ? -EINVAL : 0;
+}
+
+static struct task *task_or_self(pid_t pid)
+{
+	return pid == 0 ? current_task() : task_find(pid);
+}
+
+long sys_getpgid(pid_t pid)
+{
+	struct task *t = task_or_self(pid);
+	return t ? t->pgid : -ESRCH;
+}
+
+long sys_getpgrp(void)
+{
+	return current_task()->pgid;
+}
+
+long sys_getsid(pid_t pid)
+{
+	struct task *t = task_or_self(pid);
+	return t ? t->sid : -ESRCH;
+}
+
+/* setpgid(2): the caller or one of its children, within one session. */
+long sys_setpgid(pid_t pid, pid_t pgid)
+{
+	struct task *self = current_task();
+	struct task *t = task_or_self(pid);
+
+	if (pgid < 0)
+		return -EINVAL;
+	if (!t || (t != self && t->parent != self))
+		return -ESRCH;
+	if (t->sid != self->sid)
+		return -EPERM;
+	if (t->pid == t->sid)
+		return -EPERM;   /* a session leader cannot move */
+	t->pgid = pgid ? pgid : t->pid;
+	return 0;
+}
+
+long sys_setsid(void)
+{
+	struct task *self = current_task();
+
+	if (self->pgid == self->pid)
+		return -EPERM;   /* already a group leader */
+	self->sid = self->pgid = self->pid;
+	return self->sid;
+}

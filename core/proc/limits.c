@@ -1,0 +1,70 @@
+/* Resource limits: getrlimit, prlimit64. Stored per process; enforced
+ * where the kernel has the resource (RLIMIT_NOFILE by the descriptor
+ * table, RLIMIT_STACK by exec). */
+#include <kevlar/abi.h>
+#include <kevlar/errno.h>
+#include <kevlar/mm.h>
+#include <kevlar/task.h>
+#include <kevlar/uaccess.h>
+
+#define RLIMIT_STACK  3
+#define RLIMIT_CORE   4
+#define RLIMIT_NOFILE 7
+
+#define INF RLIM_INFINITY
+
+/* Linux's defaults for a root shell: everything unlimited but these. */
+static const struct rlimit_set defaults = {
+	.cur = { INF, INF, INF, 8UL << 20, 0, INF, INF, 1024, INF, INF, INF, INF, INF, INF, INF, INF },
+	.max = { INF, INF, INF, INF, INF, INF, INF, 4096, INF, INF, INF, INF, INF, INF, INF, INF },
+};
+
+_Static_assert(RLIMIT_STACK == 3 && RLIMIT_CORE == 4 && RLIMIT_NOFILE == 7, "table order");
+
+/* The limits of t (the boot defaults until someone changes them). */
+static const struct rlimit_set *limits_of(const struct task *t)
+{
+	return t->rlimits ? t->rlimits : &defaults;
+}
+
+u64 task_rlimit(const struct task *t, unsigned resource)
+{
+	return resource < RLIMIT_COUNT ? limits_of(t)->cur[resource] : RLIM_INFINITY;
+}
+
+long sys_prlimit64(pid_t pid, unsigned resource, uptr_t new_limit, uptr_t old_limit)
+{
+	struct task *t = pid ? task_find(pid) : current_task();
+
+	if (!t)
+		return -ESRCH;
+	if (resource >= RLIMIT_COUNT)
+		return -EINVAL;
+	const struct rlimit_set *cur = limits_of(t);
+	struct rlimit old = { cur->cur[resource], cur->max[resource] };
+	struct rlimit want;
+	if (new_limit) {
+		if (copy_from_user(&want, new_limit, sizeof(want)))
+			return -EFAULT;
+		if (want.rlim_cur > want.rlim_max || want.rlim_max > old.rlim_max)
+			return want.rlim_cur > want.rlim_max ? -EINVAL : -EPERM;
+	}
+	if (old_limit && copy_to_user(old_limit, &old, sizeof(old)))
+		return -EFAULT;
+	if (new_limit) {
+		/* Copy on first change: forked children share until then. */
+		struct rlimit_set *mine = kmalloc(sizeof(*mine));
+		if (!mine)
+			return -ENOMEM;
+		*mine = *cur;
+		mine->cur[resource] = want.rlim_cur;
+		mine->max[resource] = want.rlim_max;
+		t->rlimits = mine;   /* the old set may be shared: left as is */
+	}
+	return 0;
+}
+
+long sys_getrlimit(unsigned resource, uptr_t rlim)
+{
+	return sys_prlimit64(0, resource, 0, rlim);
+}

@@ -1,0 +1,150 @@
+/*
+ * The clocks user space reads and sleeps on: CLOCK_REALTIME is the CMOS
+ * time at boot plus the monotonic clock; the monotonic clocks are the
+ * TSC's. Sleeps go through the scheduler's timed sleep.
+ */
+#include <kevlar/abi.h>
+#include <kevlar/errno.h>
+#include <kevlar/task.h>
+#include <kevlar/time.h>
+#include <kevlar/uaccess.h>
+
+#define CLOCK_REALTIME           0
+#define CLOCK_MONOTONIC          1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
+#define TIMER_ABSTIME            1
+
+static s64 realtime_offset_ns;
+static bool realtime_known;
+
+static s64 realtime_ns(void)
+{
+	if (!realtime_known) {
+		realtime_offset_ns = rtc_read_epoch() * (s64)NSEC_PER_SEC -
+				     (s64)clock_monotonic_ns();
+		realtime_known = true;
+	}
+	return realtime_offset_ns + (s64)clock_monotonic_ns();
+}
+
+/* The clock's time in ns, or -EINVAL for a clock that does not exist. */
+static int clock_read(int clk, s64 *ns)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		*ns = realtime_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = (s64)clock_monotonic_ns();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static struct timespec to_timespec(s64 ns)
+{
+	return (struct timespec){ ns / (s64)NSEC_PER_SEC, ns % (s64)NSEC_PER_SEC };
+}
+
+long sys_clock_gettime(int clk, uptr_t tp)
+{
+	s64 ns;
+	int rc = clock_read(clk, &ns);
+	if (rc)
+		return rc;
+	struct timespec ts = to_timespec(ns);
+	return copy_to_user(tp, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+long sys_clock_getres(int clk, uptr_t res)
+{
+	s64 ns;
+	int rc = clock_read(clk, &ns);
+	if (rc)
+		return rc;
+	struct timespec ts = { 0, 1 };
+	if (res && copy_to_user(res, &ts, sizeof(ts)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_gettimeofday(uptr_t tv, uptr_t tz)
+{
+	s64 ns = realtime_ns();
+	struct timeval v = { ns / (s64)NSEC_PER_SEC, (ns % (s64)NSEC_PER_SEC) / 1000 };
+	if (tv && copy_to_user(tv, &v, sizeof(v)))
+		return -EFAULT;
+	if (tz && clear_user(tz, 8))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_time(uptr_t tloc)
+{
+	s64 t = realtime_ns() / (s64)NSEC_PER_SEC;
+	if (tloc && copy_to_user(tloc, &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
+/* Sleeps until the monotonic clock reaches 'deadline'. */
+static long sleep_until(u64 deadline)
+{
+	while (clock_monotonic_ns() < deadline)
+		sched_sleep(NULL, deadline);
+	return 0;
+}
+
+static int read_timespec(uptr_t req, s64 *ns)
+{
+	struct timespec ts;
+	if (copy_from_user(&ts, req, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = ts.tv_sec > (s64)(~0UL >> 2) / (s64)NSEC_PER_SEC ? (s64)(~0UL >> 2)
+		: ts.tv_sec * (s64)NSEC_PER_SEC + ts.tv_nsec;
+	return 0;
+}
+
+long sys_nanosleep(uptr_t req, uptr_t rem)
+{
+	s64 ns;
+	int rc = read_timespec(req, &ns);
+	if (rc)
+		return rc;
+	return sleep_until(clock_monotonic_ns() + (u64)ns);
+}
+
+long sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
+{
+	s64 now, ns;
+	int rc = clock_read(clk, &now);
+	if (rc)
+		return rc;
+	if (clk == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	rc = read_timespec(req, &ns);
+	if (rc)
+		return rc;
+	s64 wait = flags & TIMER_ABSTIME ? ns - now : ns;
+	return wait > 0 ? sleep_until(clock_monotonic_ns() + (u64)wait) : 0;
+}
+
+long sys_sched_yield(void)
+{
+	schedule();
+	return 0;
+}
