@@ -26,7 +26,7 @@ static struct wait_queue readers = WAIT_QUEUE_INIT(readers);
 
 static void echo(const char *s, size_t n)
 {
-	conout_write_impl((const u8 *)s, n);
+	console_output(s, n);
 }
 
 /* Moves the typed line to the readers. Interrupts are off. */
@@ -109,7 +109,7 @@ ssize_t tty_console_write(uptr_t ubuf, size_t n)
 		size_t take = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
 		if (copy_from_user(chunk, ubuf + done, take))
 			return done ? (ssize_t)done : -EFAULT;
-		conout_write_impl((const u8 *)chunk, take);
+		console_output(chunk, take);
 		done += take;
 	}
 	return (ssize_t)n;

@@ -63,11 +63,17 @@ void printk_force_unlock(void)
  * Ring 0's guarded console output (the conout interface): raw bytes,
  * serialized with printk so that lines do not interleave.
  */
+void console_output(const void *buf, size_t len)
+{
+	const char *s = buf;
+	u64 flags = spin_lock_irqsave(&printk_lock);
+	serial_write(s, len);
+	at_line_start = len ? s[len - 1] == '\n' : at_line_start;
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
 ssize_t conout_write_impl(const u8 *buf, size_t len)
 {
-	u64 flags = spin_lock_irqsave(&printk_lock);
-	serial_write((const char *)buf, len);
-	at_line_start = len ? buf[len - 1] == '\n' : at_line_start;
-	spin_unlock_irqrestore(&printk_lock, flags);
+	console_output(buf, len);
 	return (ssize_t)len;
 }
