@@ -250,6 +250,7 @@ debug: deps ## as run, but paused for gdb: then `gdb -x build/<profile>/gdbinit`
 
 include tests/unit/unit.mk
 include mk/audit.mk
+include mk/lint.mk
 
 test-qemu: ## boot tests in QEMU for every profile (normal and KTEST=1 kernels)
 	$(Q)for p in $(PROFILES); do \
@@ -261,6 +262,9 @@ test-idl: ## generator tests (golden files, every IDL error)
 	$(Q)$(PYTHON) -m pytest -q tests/idl
 
 test: deps ## every test, every profile
+	$(Q)$(MAKE) --no-print-directory lint-all
+	$(Q)$(MAKE) --no-print-directory test-compile-fail
+	$(Q)$(MAKE) --no-print-directory test-lint
 	$(Q)$(MAKE) --no-print-directory test-idl
 	$(Q)$(MAKE) --no-print-directory test-unit
 	$(Q)$(MAKE) --no-print-directory test-qemu

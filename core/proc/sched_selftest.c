@@ -9,33 +9,34 @@
 static struct wait_queue ping_wq = WAIT_QUEUE_INIT(ping_wq);
 static struct wait_queue pong_wq = WAIT_QUEUE_INIT(pong_wq);
 static struct wait_queue done_wq = WAIT_QUEUE_INIT(done_wq);
-static volatile int turn, finished;
+static int turn, finished;   /* shared with the players: __atomic */
+static const int players[2] = { 0, 1 };
 
 /* Takes turns with the other thread through two wait queues. */
 static void player(void *arg)
 {
-	int me = (int)(long)arg;
+	int me = *(const int *)arg;
 	struct wait_queue *mine = me ? &pong_wq : &ping_wq;
 	struct wait_queue *theirs = me ? &ping_wq : &pong_wq;
 
 	for (int i = 0; i < ROUNDS; i++) {
-		while (turn % 2 != me)
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) % 2 != me)
 			sched_sleep(mine, 0);
-		turn++;
+		__atomic_add_fetch(&turn, 1, __ATOMIC_RELEASE);
 		wait_queue_wake_all(theirs);
 	}
-	finished++;
+	__atomic_add_fetch(&finished, 1, __ATOMIC_RELEASE);
 	wait_queue_wake_all(&done_wq);
 }
 
 SELFTEST(sched_ping_pong)
 {
-	turn = 0;
-	finished = 0;
-	ST_ASSERT(kthread_start("ping", player, (void *)0L));
-	ST_ASSERT(kthread_start("pong", player, (void *)1L));
+	__atomic_store_n(&turn, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&finished, 0, __ATOMIC_RELEASE);
+	ST_ASSERT(kthread_start("ping", player, (void *)&players[0]));
+	ST_ASSERT(kthread_start("pong", player, (void *)&players[1]));
 	u64 deadline = clock_monotonic_ns() + 2 * NSEC_PER_SEC;
-	while (finished < 2 && clock_monotonic_ns() < deadline)
+	while (__atomic_load_n(&finished, __ATOMIC_ACQUIRE) < 2 && clock_monotonic_ns() < deadline)
 		sched_sleep(&done_wq, deadline);
 	ST_ASSERT(finished == 2 && turn == 2 * ROUNDS);
 	return 0;

@@ -8,6 +8,7 @@
 #include <kevlar/printk.h>
 #include <kevlar/trapframe.h>
 #include "cpu.h"
+#include "cpu_setup.h"
 
 #define MSR_STAR  0xc0000081
 #define MSR_LSTAR 0xc0000082

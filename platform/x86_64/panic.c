@@ -5,6 +5,7 @@
  * stack can never turn a panic into a hang.
  */
 #include <kevlar/backtrace.h>
+#include <kevlar/console.h>
 #include <kevlar/irq.h>
 #include <kevlar/mmu.h>
 #include <kevlar/platform.h>
@@ -15,8 +16,6 @@
 #include "extable.h"
 #include "fault.h"
 #include "ring_internal.h"
-
-void printk_force_unlock(void);
 
 static int panic_depth;
 

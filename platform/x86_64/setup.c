@@ -18,10 +18,8 @@
 #include <kevlar/time.h>
 #include "ioapic.h"
 #include "lapic.h"
+#include "cpu_setup.h"
 #include "trap.h"
-
-void percpu_init(void);
-void cpu_features_init(void);
 
 #define EARLY_MAPPED (4UL << 30)
 

@@ -41,3 +41,12 @@ thread_first_run_kernel:
 thread_first_run_user:
 	call thread_started
 	jmp trap_return
+
+/* thread_enter_user_frame(struct trap_frame *f): leave the current
+ * kernel stack for good and return to user mode with the registers in f
+ * (which lies at the top of this thread's stack). */
+	.globl thread_enter_user_frame
+thread_enter_user_frame:
+	cli
+	movq %rdi, %rsp
+	jmp trap_return

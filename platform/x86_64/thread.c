@@ -12,6 +12,7 @@
 #include <kevlar/string.h>
 #include <kevlar/thread.h>
 #include "cpu.h"
+#include "cpu_setup.h"
 #include "gdt.h"
 
 struct percpu {
@@ -146,4 +147,16 @@ void thread_switch(struct thread *prev, struct thread *next)
 		wrmsr(MSR_FS_BASE, next->fs_base);
 	boot_cpu.current = next;
 	context_switch(&prev->saved_rsp, next->saved_rsp);
+}
+
+__noreturn void thread_enter_user_frame(struct trap_frame *f);
+
+void thread_enter_user(struct thread *t)
+{
+	struct trap_frame *f = thread_user_regs(t);
+
+	f->cs = GDT_UCODE | 3;
+	f->ss = GDT_UDATA | 3;
+	f->rflags = (f->rflags & ~0x3000UL) | 0x202;   /* IF on, IOPL 0 */
+	thread_enter_user_frame(f);
 }

@@ -107,5 +107,7 @@ struct rlimit_set {
 	u64 cur[RLIMIT_COUNT];
 	u64 max[RLIMIT_COUNT];
 };
+/* The soft limit of 'resource' for t. */
+u64 task_rlimit(const struct task *t, unsigned resource);
 
 #endif

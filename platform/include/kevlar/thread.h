@@ -35,6 +35,11 @@ void thread_start_user(struct thread *t, uptr_t entry, uptr_t sp);
  * forked child: the caller sets regs->rax = 0 first). */
 void thread_start_fork(struct thread *t, const struct trap_frame *regs);
 
+/* Leaves kernel mode for good: the running thread t returns to user mode
+ * with the registers in thread_user_regs(t) (exec wrote them). For a
+ * kernel thread becoming a user process, like kinit starting /init. */
+__noreturn void thread_enter_user(struct thread *t);
+
 /* The user registers saved on t's kernel stack on entry from user mode. */
 struct trap_frame *thread_user_regs(struct thread *t);
 

@@ -1,0 +1,205 @@
+#!/bin/bash
+# tests/compile-fail/run.sh <profile>: code that must not get into a kernel.
+#
+# Each case is a snippet built the way the Makefile builds a service, with
+# the flags `make -s print-svc-cflags` prints (those of the services rule)
+# and, for the link and header checks, the same `ld -r` and ringcheck
+# invocation. A case passes only if its snippet is refused *for the
+# expected reason* (the diagnostic is matched), and its control -- the
+# same file built with -DCONTROL, or <case>.ok.c for the lint cases, since
+# ring lint reads both sides of an #ifdef -- is accepted, so that a broken
+# setup cannot pass by refusing everything.
+#
+#   wrong-token     a guarded shim given the wrong capability token: gcc error
+#   private-header  a Ring 0 private header included: ringcheck on the .d file
+#   unexported      an unexported platform function called: ld -r + ringcheck
+#   inline-asm      inline assembly: ring lint [asm]
+#   mmio            a device register poked: ring lint [volatile] + [int-to-ptr]
+#   user-deref      a __user pointer dereferenced: sparse, as make lint runs it
+#
+# One line per case (PASS, FAIL or SKIP where the profile does not claim
+# the protection); exit status 1 if any case failed. Work files go to
+# build/compile-fail/<profile>/.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+profile=${1:-}
+case $profile in
+fortress|balanced|performance|ludicrous) ;;
+*) echo "usage: tests/compile-fail/run.sh fortress|balanced|performance|ludicrous" >&2; exit 2 ;;
+esac
+export LC_ALL=C
+PYTHON=${PYTHON:-/usr/bin/python3}
+here=tests/compile-fail
+out=build/compile-fail/$profile
+rm -rf "$out"
+mkdir -p "$out"
+
+# Until the Makefile includes mk/lint.mk, name it on the command line.
+if grep -qE '^[[:space:]]*-?include[[:space:]].*mk/lint\.mk' Makefile; then
+	mk=(make)
+else
+	mk=(make -f Makefile -f mk/lint.mk)
+fi
+mk+=(-s --no-print-directory PROFILE="$profile")
+
+cflags=$("${mk[@]}" print-svc-cflags) || { echo "FAIL setup ($profile): make print-svc-cflags failed"; exit 1; }
+sparseflags=$("${mk[@]}" print-svc-sparse) || { echo "FAIL setup ($profile): make print-svc-sparse failed"; exit 1; }
+check=$("${mk[@]}" print-svc-check) || { echo "FAIL setup ($profile): make print-svc-check failed"; exit 1; }
+RINGS='' LDSCRIPTS='' SVC_EXPORTS='' HDR_SERVICES='' RINGLINT_INC=''
+eval "$check"
+
+passed=0 failed=0 skipped=0
+pass() { echo "PASS $1 ($profile): $2"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1 ($profile): $2"; failed=$((failed + 1)); }
+skip() { echo "SKIP $1 ($profile): $2"; skipped=$((skipped + 1)); }
+first_error() { grep -m1 -E '(error|warning): ' "$1" | sed -E 's/^.*((error|warning): )/\1/'; }
+
+# cc <object> <source> [flags...]: the services rule's compile (the
+# snippet's own directory stands for services/<name>). Diagnostics go to
+# <object>.log, dependencies to <object minus .o>.d.
+cc() {
+	local obj=$1 src=$2
+	shift 2
+	eval "gcc $cflags -I$here $* -MMD -MP -c $src -o $obj" 2>"$obj.log"
+}
+
+# svc_check <object> <dep file> <log>: the services rule's partial link
+# into one service object, then ringcheck exactly as the rule runs it.
+svc_check() {
+	local obj=$1 dep=$2 log=$3 svc=${1%.o}-svc.o
+	printf 'SECTIONS {\n .svc.text : { *(.text .text.*) }\n .svc.%s.data : { *(.data .data.*) }\n .svc.%s.bss : { *(.bss .bss.*) }\n}\n' \
+		compile_fail compile_fail > "$svc.lds"
+	ld -r -T "$svc.lds" -o "$svc" "$obj" >"$log" 2>&1 || return 1
+	# shellcheck disable=SC2086
+	$PYTHON tools/ringcheck.py --ldscripts $LDSCRIPTS --ring 2 --what "services/compile-fail" \
+		--object "$svc" --exports $SVC_EXPORTS --deps "$dep" --headers $HDR_SERVICES $here \
+		>>"$log" 2>&1
+}
+
+# A snippet gcc must refuse with <pattern>; with -DCONTROL it must build.
+case_compile() {
+	local name=$1 pattern=$2 o=$out/$1
+	if cc "$o.o" "$here/$name.c"; then
+		fail "$name" "built, but must not"
+		return
+	fi
+	if ! grep -qE -- "$pattern" "$o.o.log"; then
+		fail "$name" "refused, but not for the expected reason ($pattern): $(first_error "$o.o.log")"
+		return
+	fi
+	if ! cc "$o-control.o" "$here/$name.c" -DCONTROL; then
+		fail "$name" "the control (-DCONTROL) does not build: $(first_error "$o-control.o.log")"
+		return
+	fi
+	pass "$name" "$(grep -m1 -E -- "$pattern" "$o.o.log" | sed -E 's/^.*(error: )/\1/')"
+}
+
+# A snippet gcc builds but the services rule's link or header check must
+# refuse with <pattern>; with -DCONTROL it must pass the check.
+case_ringcheck() {
+	local name=$1 pattern=$2 o=$out/$1
+	if ! cc "$o.o" "$here/$name.c"; then
+		fail "$name" "does not even compile, so the check is not what refuses it: $(first_error "$o.o.log")"
+		return
+	fi
+	if svc_check "$o.o" "$o.d" "$o.check.log"; then
+		fail "$name" "passed ld -r and ringcheck, but must not"
+		return
+	fi
+	if ! grep -qE -- "$pattern" "$o.check.log"; then
+		fail "$name" "refused, but not for the expected reason ($pattern): $(head -n1 "$o.check.log")"
+		return
+	fi
+	if ! cc "$o-control.o" "$here/$name.c" -DCONTROL; then
+		fail "$name" "the control (-DCONTROL) does not build: $(first_error "$o-control.o.log")"
+		return
+	fi
+	if ! svc_check "$o-control.o" "$o-control.d" "$o-control.check.log"; then
+		fail "$name" "the control (-DCONTROL) fails the check: $(head -n1 "$o-control.check.log")"
+		return
+	fi
+	pass "$name" "$(grep -m1 -E -- "$pattern" "$o.check.log")"
+}
+
+# A snippet gcc builds but ring lint must refuse, with each [rule] given;
+# <name>.ok.c must pass the lint.
+case_ringlint() {
+	local name=$1 o=$out/$1 rule
+	shift
+	if ! cc "$o.o" "$here/$name.c"; then
+		fail "$name" "does not even compile, so the lint is not what refuses it: $(first_error "$o.o.log")"
+		return
+	fi
+	# shellcheck disable=SC2086
+	$PYTHON tools/ringlint/ringlint.py --profile "$profile" $RINGLINT_INC "$here/$name.c" >"$o.lint.log" 2>&1
+	local rc=$?
+	if [ "$profile" = ludicrous ]; then
+		if [ $rc -eq 0 ] && grep -q "ring lint is off" "$o.lint.log"; then
+			skip "$name" "ring lint is off in the ludicrous profile, by design"
+		else
+			fail "$name" "ring lint should be off in ludicrous: $(head -n1 "$o.lint.log")"
+		fi
+		return
+	fi
+	if [ $rc -ne 1 ]; then
+		fail "$name" "ring lint let it through (exit $rc)"
+		return
+	fi
+	for rule in "$@"; do
+		if ! grep -q "error: \[$rule\]" "$o.lint.log"; then
+			fail "$name" "ring lint refused it, but not with [$rule]: $(first_error "$o.lint.log")"
+			return
+		fi
+	done
+	# shellcheck disable=SC2086
+	if ! $PYTHON tools/ringlint/ringlint.py --profile "$profile" $RINGLINT_INC "$here/$name.ok.c" \
+		>"$o.ok.lint.log" 2>&1; then
+		fail "$name" "the control $name.ok.c fails ring lint: $(first_error "$o.ok.lint.log")"
+		return
+	fi
+	pass "$name" "$(grep -m1 "error: \[$1\]" "$o.lint.log" | sed -E 's/^.*(error: )/\1/')"
+}
+
+# A snippet gcc builds but sparse (with make lint's flags) must refuse
+# with <pattern>; with -DCONTROL sparse must have nothing to say.
+case_sparse() {
+	local name=$1 pattern=$2 o=$out/$1
+	if ! cc "$o.o" "$here/$name.c"; then
+		fail "$name" "does not even compile, so sparse is not what refuses it: $(first_error "$o.o.log")"
+		return
+	fi
+	eval "sparse $sparseflags -I$here $here/$name.c" >"$o.sparse.log" 2>&1
+	if ! grep -qE -- "$pattern" "$o.sparse.log"; then
+		fail "$name" "sparse did not refuse it with '$pattern': $(head -n1 "$o.sparse.log")"
+		return
+	fi
+	eval "sparse $sparseflags -I$here -DCONTROL $here/$name.c" >"$o-control.sparse.log" 2>&1
+	if [ -s "$o-control.sparse.log" ]; then
+		fail "$name" "sparse complains about the control (-DCONTROL): $(head -n1 "$o-control.sparse.log")"
+		return
+	fi
+	pass "$name" "sparse: $(grep -m1 -E -- "$pattern" "$o.sparse.log" | sed -E 's/^.*((error|warning): )/\1/')"
+}
+
+if [ "$profile" = fortress ] || [ "$profile" = balanced ]; then
+	case_compile wrong-token "error: incompatible type for argument 1 of 'svcmem_alloc'"
+else
+	case_compile wrong-token "error: '_Generic' selector of type .* is not compatible with any association"
+fi
+if [ "$RINGS" = 1 ]; then
+	skip private-header "one ring: the build checks no ring's headers"
+	skip unexported "one ring: the build checks no ring's links"
+else
+	case_ringcheck private-header "includes platform/x86_64/cpu.h, which Ring 2 may not see"
+	if [ "$RINGS" = 3 ]; then
+		case_ringcheck unexported "uses 'frame_alloc', which no inner ring exports to Ring 2"
+	else
+		skip unexported "services fold into Core: they link against what Core may use"
+	fi
+fi
+case_ringlint inline-asm asm
+case_ringlint mmio volatile int-to-ptr
+case_sparse user-deref "error: dereference of noderef expression|warning: dereference of noderef expression"
+
+echo "compile-fail ($profile): $passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]
