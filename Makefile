@@ -65,7 +65,7 @@ $(GEN)/.stamp: $(IDL_FILES) $(IDLC_SRC)
 	$(Q)$(PYTHON) tools/idlc/idlc.py --profile $(PROFILE) $(IDLC_FLAGS) --out $(GEN) $(IDL_FILES)
 	$(Q)touch $@
 
-$(GEN)/shims.c $(GEN)/registry.c: $(GEN)/.stamp ;
+$(GEN_SRC): $(GEN)/.stamp ;
 
 # The services this kernel has, as the IDL says (test-only ones in KTEST
 # builds only). Make rebuilds this file, then restarts with it.
@@ -99,7 +99,8 @@ find_src = $(shell find $(1) -name '*.$(2)' 2>/dev/null | LC_ALL=C sort)
 obj_of   = $(patsubst %,$(BUILD)/obj/%.o,$(1))
 
 SRC_RING0 := $(call find_src,boot platform,c) $(call find_src,boot platform,S)
-SRC_RING1 := $(call find_src,core caps,c) $(GEN)/shims.c $(GEN)/registry.c
+GEN_SRC   := $(GEN)/shims.c $(GEN)/registry.c $(GEN)/syscalls.c $(GEN)/syscall_trace.c
+SRC_RING1 := $(call find_src,core caps,c) $(GEN_SRC)
 OBJ_RING0 := $(call obj_of,$(SRC_RING0))
 OBJ_RING1 := $(call obj_of,$(SRC_RING1))
 svc_objs   = $(call obj_of,$(call find_src,services/$(1),c))

@@ -1,9 +1,18 @@
 #!/bin/sh
-# mkiso.sh KERNEL.ELF OUT.ISO PROFILE [CMDLINE...]
+# mkiso.sh [--initramfs FILE] KERNEL.ELF OUT.ISO PROFILE [CMDLINE...]
 # Makes a GRUB rescue image (BIOS, Multiboot2) that boots KERNEL.ELF with
-# the serial console and the given kernel command line.
+# the serial console and the given kernel command line. With --initramfs,
+# FILE goes in as /boot/initramfs.cpio, which grub.cfg loads as the
+# Multiboot2 module named "initramfs".
 set -eu
-[ $# -ge 3 ] || { echo "usage: $0 kernel.elf out.iso profile [cmdline...]" >&2; exit 2; }
+initramfs=
+if [ "${1:-}" = --initramfs ]; then
+	[ $# -ge 2 ] || { echo "$0: --initramfs needs a file" >&2; exit 2; }
+	initramfs=$2
+	shift 2
+	[ -f "$initramfs" ] || { echo "$0: $initramfs: no such file" >&2; exit 2; }
+fi
+[ $# -ge 3 ] || { echo "usage: $0 [--initramfs file] kernel.elf out.iso profile [cmdline...]" >&2; exit 2; }
 kernel=$1 out=$2 profile=$3
 shift 3
 here=$(dirname "$0")
@@ -12,6 +21,7 @@ trap 'rm -rf "$work"' EXIT
 tree=$work/tree
 mkdir -p "$tree/boot/grub"
 cp "$kernel" "$tree/boot/kernel.elf"
+[ -z "$initramfs" ] || cp "$initramfs" "$tree/boot/initramfs.cpio"
 # The command line is substituted literally; '|' and '\' are escaped for sed.
 cmdline=$(printf '%s' "$*" | sed -e 's/[\\|&]/\\&/g')
 sed -e "s|@CMDLINE@|$cmdline|" -e "s|@PROFILE@|$profile|" "$here/../boot/grub.cfg" \

@@ -8,12 +8,16 @@
  */
 #include <services.h>
 #include <ifc/console.h>
+#include <kevlar/cmdline.h>
+#include <kevlar/errno.h>
 #include <kevlar/platform.h>
 #include <kevlar/printk.h>
 #include <kevlar/selftest.h>
 #include <kevlar/string.h>
 #include <kevlar/svc.h>
 #include <kevlar/task.h>
+#include <kevlar/vfs.h>
+#include <kevlar/vm.h>
 #include <kevlar/tty.h>
 #include "../ktest/ktest.h"
 #include "../proc/proc_internal.h"
@@ -25,18 +29,66 @@ static void announce(const char *line)
 		printk("%s", line);
 }
 
+static char init_path[256] = "/init";
+static bool init_given;
+
+static int set_init(const char *v)
+{
+	if (!v || v[0] != '/' || strlen(v) >= sizeof(init_path))
+		return -EINVAL;
+	strlcpy(init_path, v, sizeof(init_path));
+	init_given = true;
+	return 0;
+}
+KPARAM("init", set_init, "/path: the first program (default /init)");
+
+/* Gives kinit a filesystem context and the console as fds 0, 1, 2. */
+static int prepare_init_task(void)
+{
+	struct task *t = current_task();
+	int err;
+
+	t->files = files_create();
+	t->fs = fs_create();
+	if (!t->files || !t->fs)
+		return -ENOMEM;
+	struct file *console = vfs_open_kernel("/dev/console", 2 /* O_RDWR */, &err);
+	if (!console)
+		return err;
+	for (int fd = 0; fd < 3; fd++)
+		fd_install(fd ? file_get(console) : console, false);
+	t->pgid = t->sid = t->pid;
+	return 0;
+}
+
+/* Turns kinit into the first user process. Returns only on failure. */
+static void start_init(void)
+{
+	char *argv[] = { init_path, NULL };
+	char *envp[] = { "HOME=/", "TERM=linux", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL };
+
+	int rc = prepare_init_task();
+	if (rc == 0)
+		rc = exec_kernel(init_path, argv, envp);
+	if (rc == -ENOENT && !init_given)
+		printk("kevlar: no %s to run\n", init_path);
+	else
+		printk("kevlar: cannot run %s (error %d)\n", init_path, rc);
+}
+
 static void kernel_init(void *arg)
 {
 	crash_inject();
 	tty_console_init();
 	svc_boot(ktest_requested());
+	vfs_init();
 	if (ktest_requested()) {
 		int rc = ktest_run();
 		printk("ktest: %s\n", rc == 0 ? "passed" : "FAILED");
-	} else {
-		selftest_run_all();
+		return;
 	}
-	announce("kevlar: nothing left to run, powering off\n");
+	selftest_run_all();
+	start_init();
 }
 
 static bool no_tasks_left(void)
@@ -52,4 +104,5 @@ void core_main(void)
 	if (!kthread_start("kinit", kernel_init, NULL))
 		printk("kevlar: cannot start kinit: out of memory\n");
 	sched_idle_until(no_tasks_left);
+	announce("kevlar: nothing left to run, powering off\n");
 }

@@ -12,6 +12,9 @@
 #ifdef KEVLAR_KTEST
 static const struct ktest ktests[] = {
 	{ "containment", ktest_containment },
+	{ "vfs", ktest_vfs },
+	{ "tmpfs-restart", ktest_tmpfs_restart },
+	{ "vfs-tree", ktest_vfs_tree },
 };
 #endif
 

@@ -14,5 +14,9 @@ bool ktest_requested(void);
 int ktest_run(void);
 
 int ktest_containment(void);
+/* core/vfs/ktest_vfs.c */
+int ktest_vfs(void);
+int ktest_tmpfs_restart(void);
+int ktest_vfs_tree(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* arch_prctl(2): the user FS and GS bases (thread-local storage). */
+#include <syscalls.h>
 #include <kevlar/errno.h>
 #include <kevlar/mmu.h>
 #include <kevlar/task.h>
@@ -9,7 +10,7 @@
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 
-long sys_arch_prctl(int code, u64 addr)
+int sys_arch_prctl(int code, uptr_t addr)
 {
 	struct task *t = current_task();
 

@@ -1,4 +1,5 @@
 /* getrandom(2): bytes from the CPU's generator (see <kevlar/random.h>). */
+#include <syscalls.h>
 #include <kevlar/errno.h>
 #include <kevlar/random.h>
 #include <kevlar/uaccess.h>
@@ -8,7 +9,7 @@
 #define GRND_INSECURE 4
 #define GETRANDOM_MAX 33554431UL   /* as Linux: at most this per call */
 
-long sys_getrandom(uptr_t buf, size_t len, unsigned flags)
+ssize_t sys_getrandom(uptr_t buf, size_t len, u32 flags)
 {
 	u64 chunk[32];
 	size_t done = 0;
@@ -24,8 +25,8 @@ long sys_getrandom(uptr_t buf, size_t len, unsigned flags)
 		for (unsigned i = 0; i < (take + 7) / 8; i++)
 			chunk[i] = random_u64();
 		if (copy_to_user(buf + done, chunk, take))
-			return done ? (long)done : -EFAULT;
+			return done ? (ssize_t)done : -EFAULT;
 		done += take;
 	}
-	return (long)len;
+	return (ssize_t)len;
 }

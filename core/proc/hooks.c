@@ -6,6 +6,7 @@
 #include <kevlar/platform.h>
 #include <kevlar/printk.h>
 #include <kevlar/task.h>
+#include <kevlar/vm.h>
 #include "proc_internal.h"
 
 /* Linux signal numbers, for the wait status of a killed task. */
@@ -54,21 +55,14 @@ void core_user_fault(struct trap_frame *f)
 	task_exit(sig);
 }
 
-/* No task has user memory yet: every user page fault is fatal. */
+/* A user page fault: the VM maps the page (demand paging, copy-on-write)
+ * or refuses, and a refused fault from user mode kills the task. */
 int core_page_fault(uptr_t addr, u64 error)
 {
-	return -1;
+	struct task *t = current_task();
+
+	if (!t || !t->mm)
+		return -1;
+	return vm_fault_hook(t->mm, addr, error) == 0 ? 0 : -1;
 }
 
-/* No system calls yet: every number is -ENOSYS, logged once. */
-void core_syscall(struct trap_frame *f)
-{
-	static u64 logged[512 / 64];
-	u64 nr = f->rax;
-
-	if (nr < 512 && !(logged[nr / 64] & (1UL << (nr % 64)))) {
-		logged[nr / 64] |= 1UL << (nr % 64);
-		printk("syscall: %lu not implemented (-ENOSYS)\n", nr);
-	}
-	f->rax = (u64)-38;
-}

@@ -2,15 +2,16 @@
  * Who a task is: pids, process groups, sessions, and credentials. Every
  * task runs as root (uid 0, gid 0) until users exist.
  */
+#include <syscalls.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
 #include <kevlar/task.h>
 #include <kevlar/uaccess.h>
 
-long sys_getpid(void) { return current_task()->tgid; }
-long sys_gettid(void) { return current_task()->pid; }
+int sys_getpid(void) { return current_task()->tgid; }
+int sys_gettid(void) { return current_task()->pid; }
 
-long sys_getppid(void)
+int sys_getppid(void)
 {
 	struct task *p = current_task()->parent;
 	return p ? p->tgid : 0;
@@ -22,15 +23,15 @@ long sys_set_tid_address(uptr_t tidptr)
 	return current_task()->pid;
 }
 
-long sys_getuid(void) { return 0; }
-long sys_geteuid(void) { return 0; }
-long sys_getgid(void) { return 0; }
-long sys_getegid(void) { return 0; }
+int sys_getuid(void) { return 0; }
+int sys_geteuid(void) { return 0; }
+int sys_getgid(void) { return 0; }
+int sys_getegid(void) { return 0; }
 
-long sys_setuid(u32 uid) { return uid == 0 ? 0 : -EPERM; }
-long sys_setgid(u32 gid) { return gid == 0 ? 0 : -EPERM; }
+int sys_setuid(u32 uid) { return uid == 0 ? 0 : -EPERM; }
+int sys_setgid(u32 gid) { return gid == 0 ? 0 : -EPERM; }
 
-long sys_getgroups(int size, uptr_t list)
+int sys_getgroups(int size, uptr_t list)
 {
 	return size < 0 ? -EINVAL : 0;
 }
@@ -40,25 +41,25 @@ static struct task *task_or_self(pid_t pid)
 	return pid == 0 ? current_task() : task_find(pid);
 }
 
-long sys_getpgid(pid_t pid)
+int sys_getpgid(int pid)
 {
 	struct task *t = task_or_self(pid);
 	return t ? t->pgid : -ESRCH;
 }
 
-long sys_getpgrp(void)
+int sys_getpgrp(void)
 {
 	return current_task()->pgid;
 }
 
-long sys_getsid(pid_t pid)
+int sys_getsid(int pid)
 {
 	struct task *t = task_or_self(pid);
 	return t ? t->sid : -ESRCH;
 }
 
 /* setpgid(2): the caller or one of its children, within one session. */
-long sys_setpgid(pid_t pid, pid_t pgid)
+int sys_setpgid(int pid, int pgid)
 {
 	struct task *self = current_task();
 	struct task *t = task_or_self(pid);
@@ -75,7 +76,7 @@ long sys_setpgid(pid_t pid, pid_t pgid)
 	return 0;
 }
 
-long sys_setsid(void)
+int sys_setsid(void)
 {
 	struct task *self = current_task();
 

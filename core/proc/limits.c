@@ -1,6 +1,7 @@
 /* Resource limits: getrlimit, prlimit64. Stored per process; enforced
  * where the kernel has the resource (RLIMIT_NOFILE by the descriptor
  * table, RLIMIT_STACK by exec). */
+#include <syscalls.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
@@ -32,7 +33,7 @@ u64 task_rlimit(const struct task *t, unsigned resource)
 	return resource < RLIMIT_COUNT ? limits_of(t)->cur[resource] : RLIM_INFINITY;
 }
 
-long sys_prlimit64(pid_t pid, unsigned resource, uptr_t new_limit, uptr_t old_limit)
+int sys_prlimit64(int pid, u32 resource, uptr_t new_limit, uptr_t old_limit)
 {
 	struct task *t = pid ? task_find(pid) : current_task();
 
@@ -64,7 +65,7 @@ long sys_prlimit64(pid_t pid, unsigned resource, uptr_t new_limit, uptr_t old_li
 	return 0;
 }
 
-long sys_getrlimit(unsigned resource, uptr_t rlim)
+int sys_getrlimit(u32 resource, uptr_t rlim)
 {
 	return sys_prlimit64(0, resource, 0, rlim);
 }

@@ -10,7 +10,10 @@
 #include <kevlar/panic.h>
 #include <kevlar/printk.h>
 #include <kevlar/string.h>
+#include <kevlar/uaccess.h>
 #include <kevlar/task.h>
+#include <kevlar/vfs.h>
+#include <kevlar/vm.h>
 #include "proc_internal.h"
 
 static struct list all_tasks = LIST_INIT(all_tasks);
@@ -104,15 +107,40 @@ static void reparent_children(struct task *t)
 	}
 }
 
-/* Tasks hold nothing but their kernel stack yet. */
+/*
+ * Drops the task's memory, descriptors and filesystem context. A task
+ * releasing its own memory first moves to the kernel's address space, so
+ * it is not running on page tables it frees.
+ */
 void task_release_resources(struct task *t)
 {
+	if (t->mm) {
+		if (t == current_task()) {
+			t->thread.space = 0;
+			mmu_activate(0);
+		}
+		mm_put(t->mm);
+		t->mm = NULL;
+	}
+	if (t->files) {
+		files_put(t->files);
+		t->files = NULL;
+	}
+	if (t->fs) {
+		fs_put(t->fs);
+		t->fs = NULL;
+	}
 }
 
 void task_exit(int status)
 {
 	struct task *t = current_task();
 
+	task_vfork_release(t);
+	if (t->clear_child_tid) {
+		int zero = 0;
+		copy_to_user(t->clear_child_tid, &zero, sizeof(zero));
+	}
 	task_release_resources(t);
 	irq_disable();
 	reparent_children(t);

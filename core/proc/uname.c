@@ -1,5 +1,6 @@
 /* uname(2): who the kernel says it is. glibc reads the release to check
  * the kernel is new enough, so it looks like a Linux release. */
+#include <syscalls.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
@@ -7,7 +8,7 @@
 
 #define KEVLAR_RELEASE "6.1.0-kevlar"
 
-long sys_uname(uptr_t buf)
+int sys_uname(uptr_t buf)
 {
 	struct utsname u;
 

@@ -1,4 +1,5 @@
 /* wait4: reaping children, with Linux's status encoding. */
+#include <syscalls.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
 #include <kevlar/string.h>
@@ -35,7 +36,7 @@ static struct task *find_zombie(struct task *parent, pid_t pid, bool *any)
 	return NULL;
 }
 
-long sys_wait4(pid_t pid, uptr_t wstatus, int options, uptr_t rusage)
+long sys_wait4(int pid, uptr_t wstatus, int options, uptr_t rusage)
 {
 	struct task *self = current_task();
 
@@ -68,12 +69,12 @@ long sys_wait4(pid_t pid, uptr_t wstatus, int options, uptr_t rusage)
 	}
 }
 
-__noreturn long sys_exit(int code)
+long sys_exit(int code)
 {
 	task_exit(WSTATUS_EXITED(code));
 }
 
-__noreturn long sys_exit_group(int code)
+long sys_exit_group(int code)
 {
 	task_exit(WSTATUS_EXITED(code));
 }

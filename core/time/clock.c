@@ -3,6 +3,7 @@
  * time at boot plus the monotonic clock; the monotonic clocks are the
  * TSC's. Sleeps go through the scheduler's timed sleep.
  */
+#include <syscalls.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/task.h>
@@ -58,7 +59,7 @@ static struct timespec to_timespec(s64 ns)
 	return (struct timespec){ ns / (s64)NSEC_PER_SEC, ns % (s64)NSEC_PER_SEC };
 }
 
-long sys_clock_gettime(int clk, uptr_t tp)
+int sys_clock_gettime(int clk, uptr_t tp)
 {
 	s64 ns;
 	int rc = clock_read(clk, &ns);
@@ -68,7 +69,7 @@ long sys_clock_gettime(int clk, uptr_t tp)
 	return copy_to_user(tp, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
-long sys_clock_getres(int clk, uptr_t res)
+int sys_clock_getres(int clk, uptr_t res)
 {
 	s64 ns;
 	int rc = clock_read(clk, &ns);
@@ -80,7 +81,7 @@ long sys_clock_getres(int clk, uptr_t res)
 	return 0;
 }
 
-long sys_gettimeofday(uptr_t tv, uptr_t tz)
+int sys_gettimeofday(uptr_t tv, uptr_t tz)
 {
 	s64 ns = realtime_ns();
 	struct timeval v = { ns / (s64)NSEC_PER_SEC, (ns % (s64)NSEC_PER_SEC) / 1000 };
@@ -100,7 +101,7 @@ long sys_time(uptr_t tloc)
 }
 
 /* Sleeps until the monotonic clock reaches 'deadline'. */
-static long sleep_until(u64 deadline)
+static int sleep_until(u64 deadline)
 {
 	while (clock_monotonic_ns() < deadline)
 		sched_sleep(NULL, deadline);
@@ -119,7 +120,7 @@ static int read_timespec(uptr_t req, s64 *ns)
 	return 0;
 }
 
-long sys_nanosleep(uptr_t req, uptr_t rem)
+int sys_nanosleep(uptr_t req, uptr_t rem)
 {
 	s64 ns;
 	int rc = read_timespec(req, &ns);
@@ -128,7 +129,7 @@ long sys_nanosleep(uptr_t req, uptr_t rem)
 	return sleep_until(clock_monotonic_ns() + (u64)ns);
 }
 
-long sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
+int sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
 {
 	s64 now, ns;
 	int rc = clock_read(clk, &now);
@@ -143,7 +144,7 @@ long sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
 	return wait > 0 ? sleep_until(clock_monotonic_ns() + (u64)wait) : 0;
 }
 
-long sys_sched_yield(void)
+int sys_sched_yield(void)
 {
 	schedule();
 	return 0;

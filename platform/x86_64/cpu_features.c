@@ -31,7 +31,11 @@ void cpu_features_init(void)
 	cpuid(7, 0, &a, &b, &c, &d);
 	smep = b & (1u << 7);
 	smap = b & (1u << 20);
-	u64 cr4 = read_cr4();
+	/* x87 and SSE for user space (the kernel itself never uses them):
+	 * no emulation, FXSAVE/FXRSTOR and SSE exceptions on. AVX needs
+	 * XSAVE, which is not set up, so CPUID tells programs it is off. */
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+	u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (smep)
 		cr4 |= CR4_SMEP;
 	if (smap)
@@ -44,6 +48,7 @@ void cpu_features_init(void)
 	wrmsr(MSR_STAR, ((u64)(GDT_UCODE32 | 3) << 48) | ((u64)GDT_KCODE << 32));
 	wrmsr(MSR_LSTAR, (u64)syscall_entry);
 	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
-	printk("cpu: SMEP %s, SMAP %s, SYSCALL on\n", smep ? "on" : "absent",
+	__asm__ __volatile__("fninit");
+	printk("cpu: SSE on, SMEP %s, SMAP %s, SYSCALL on\n", smep ? "on" : "absent",
 	       smap ? "on" : "absent");
 }

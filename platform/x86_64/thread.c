@@ -52,9 +52,37 @@ static u64 stack_top(const struct thread *t)
 	return (u64)t->stack + THREAD_STACK_SIZE;
 }
 
+static void fpu_save(struct thread *t)
+{
+	__asm__ __volatile__("fxsave64 %0" : "=m"(*(u8 (*)[THREAD_FPU_SIZE])t->fpu));
+}
+
+static void fpu_restore(const struct thread *t)
+{
+	__asm__ __volatile__("fxrstor64 %0" : : "m"(*(const u8 (*)[THREAD_FPU_SIZE])t->fpu));
+}
+
+/* The state after FNINIT, with every SSE exception masked (as Linux). */
+static void fpu_default(struct thread *t)
+{
+	memset(t->fpu, 0, sizeof(t->fpu));
+	t->fpu[0] = 0x7f;         /* FCW = 0x037f */
+	t->fpu[1] = 0x03;
+	t->fpu[24] = 0x80;        /* MXCSR = 0x1f80 */
+	t->fpu[25] = 0x1f;
+}
+
+void thread_fpu_reset(struct thread *t)
+{
+	fpu_default(t);
+	if (t == boot_cpu.current)
+		fpu_restore(t);
+}
+
 int thread_create(struct thread *t, void *owner)
 {
 	memset(t, 0, sizeof(*t));
+	fpu_default(t);
 	t->stack = kstack_alloc(THREAD_STACK_SIZE);
 	if (!t->stack)
 		return -ENOMEM;
@@ -96,6 +124,8 @@ struct trap_frame *thread_user_regs(struct thread *t)
 void thread_start_fork(struct thread *t, const struct trap_frame *regs)
 {
 	struct trap_frame *f = thread_user_regs(t);
+	if (boot_cpu.current)
+		fpu_save(t);   /* the parent's state, as it is now */
 	*f = *regs;
 	f->cs = GDT_UCODE | 3;
 	f->ss = GDT_UDATA | 3;
@@ -106,6 +136,7 @@ void thread_start_user(struct thread *t, uptr_t entry, uptr_t sp)
 {
 	struct trap_frame f;
 
+	fpu_default(t);
 	memset(&f, 0, sizeof(f));
 	f.rip = entry;
 	f.rsp = sp;
@@ -123,6 +154,7 @@ void thread_adopt_boot(struct thread *boot, void *owner)
 	extern char kernel_stack[];
 
 	memset(boot, 0, sizeof(*boot));
+	fpu_default(boot);
 	boot->stack = kernel_stack;
 	boot->owner = owner;
 	boot_cpu.current = boot;
@@ -145,6 +177,8 @@ void thread_switch(struct thread *prev, struct thread *next)
 	mmu_activate(next->space);
 	if (prev->fs_base != next->fs_base)
 		wrmsr(MSR_FS_BASE, next->fs_base);
+	fpu_save(prev);
+	fpu_restore(next);
 	boot_cpu.current = next;
 	context_switch(&prev->saved_rsp, next->saved_rsp);
 }

@@ -125,6 +125,75 @@ CASES = [
      "has 7 parameters; the ABI passes at most 6"),
     ("syscall-void-return", "syscall 1 f() -> @void;", "must return one of int, long, isize, fd, not 'void'"),
     ("syscall-unknown-return", "syscall 1 f() -> @foo;", "unknown type 'foo'"),
+    ("syscall-unknown-param-type", "syscall 1 f(@foo a) -> long;", "unknown type 'foo'"),
+    ("syscall-number-not-decimal", "syscall @010 f() -> long;", "write '010' in decimal"),
+    ("syscall-negative-number", "syscall @-1 f() -> long;", "unexpected '-', expected a number"),
+    ("syscall-length-not-integer", "syscall 1 f(user_in<u8>[@p] b, user_ptr p) -> long;",
+     "buffer length 'p' must be an integer parameter, not 'user_ptr'"),
+    ("syscall-length-is-fd", "syscall 1 f(user_in<u8>[@d] b, fd d) -> long;",
+     "buffer length 'd' must be an integer parameter, not 'fd'"),
+    ("syscall-length-unknown", "syscall 1 f(user_in<u8>[@n] b) -> long;",
+     "buffer length 'n' is not a parameter of system call 'f'"),
+    ("syscall-length-unit", "syscall 1 f(user_in<u8>[n @words] b, usize n) -> long;",
+     "unexpected 'words' in the length of 'b'"),
+    ("syscall-length-zero", "syscall 1 f(user_in<u8>[@0] b) -> long;", "a buffer length cannot be 0"),
+    ("syscall-duplicate-marker", "pending @pending syscall 1 f() -> long;",
+     "duplicate marker 'pending' on system call 'f'"),
+    ("ring-not-decimal", "interface x { provider ring @0x1; }", "write '0x1' in decimal"),
+    # --- structs and includes
+    ("unknown-struct", 'include "kevlar/abi.h";\nstruct stat;\n'
+     "syscall 5 fstat(fd fd, user_out<struct @stta> buf) -> int;",
+     "unknown struct 'stta' (declare it: struct stta;)"),
+    ("struct-without-include", "struct @stat;", "struct 'stat' is declared, but no file says"),
+    ("duplicate-struct", 'include "a.h";\nstruct stat;\nstruct @stat;', "duplicate struct 'stat'"),
+    ("duplicate-include", 'include "a.h";\ninclude @"a.h";', 'duplicate include "a.h"'),
+    ("bad-include", 'include @"../a.h";', 'bad include "../a.h"'),
+    ("struct-kernel-buffer", 'include "a.h";\nstruct s;\n'
+     "interface x { provider ring 1; int f(in<struct @s>[n] a, usize n); }",
+     "struct element types are only for user_in and user_out, not 'in'"),
+    ("kernel-buffer-without-length", "interface x { provider ring 1; int f(@in<u8> a); }",
+     "'in<u8>' needs a length: in<T>[n]"),
+    # --- flag sets, enums and decoders
+    ("unknown-flag-set", "syscall 1 f(int flags: @nope) -> long;", "unknown flag set or enum 'nope'"),
+    ("unknown-return-decoder", "syscall 1 f() -> long: @nope;", "unknown flag set or enum 'nope'"),
+    ("decode-pointer", "syscall 1 f(user_ptr p: @hex) -> long;",
+     "'user_ptr' cannot be decoded with 'hex': decoders apply to integer types"),
+    ("decode-fd", "syscall 1 f(fd d: @hex) -> long;", "'fd' cannot be decoded with 'hex'"),
+    ("decode-fd-return", "syscall 1 f() -> fd: @hex;", "'fd' cannot be decoded with 'hex'"),
+    ("decode-in-interface", "interface x { provider ring 1; int f(int a: @hex); }",
+     "only system call parameters and results name a decoder"),
+    ("duplicate-flag-name", "flagset f { A = 1, @A = 2 }", "duplicate name 'A' in flagset 'f'"),
+    ("duplicate-flag-in-field", "flagset f { M = 3 { A = 1 }, @A = 4 }",
+     "duplicate name 'A' in flagset 'f'"),
+    ("duplicate-enum-name", "enum e { A = 1, @A = 2 }", "duplicate name 'A' in enum 'e'"),
+    ("duplicate-enum-value", "enum e { A = 1, B = @1 }", "'B' has the same value as 'A' in enum 'e'"),
+    ("duplicate-field-value", "flagset f { M = 3 { A = 1, B = @1 } }",
+     "'B' has the same value as 'A' in field 'M'"),
+    ("duplicate-set", "enum e { A = 1 }\nflagset @e { B = 1 }", "duplicate flag set or enum 'e'"),
+    ("set-named-builtin", "enum @hex { A = 1 }", "'hex' is a built-in decoder"),
+    ("set-c-keyword", "flagset @int { A = 1 }", "flag set name 'int' is a C keyword"),
+    ("field-value-outside-mask", "flagset f { M = 03 { A = @4 } }",
+     "'A' = 4 does not fit in the mask 0x3 of field 'M'"),
+    ("field-zero-mask", "flagset f { M = @0 { A = 0 } }", "field 'M' needs a mask of 1 to 64 bits"),
+    ("two-zero-flags", "flagset f { A = 0, B = @0 }", "'B' and 'A' both name 0 in flag set 'f'"),
+    ("flag-too-big", "flagset f { A = @0x10000000000000000 }", "does not fit in 64 bits"),
+    ("bad-octal", "flagset f { A = @08 }", "bad octal number '08'"),
+    ("negative-flag", "flagset f { A = @-1 }", "unexpected '-', expected a number"),
+    ("empty-enum", "enum e { @}", "unexpected '}', expected a name"),
+    ("shown-if-unknown-param", "flagset o { C = 1 }\n"
+     "syscall 1 f(int fl: o, u16 m: octal if @flags & C) -> long;",
+     "'flags' is not a parameter of system call 'f'"),
+    ("shown-if-not-flagset", "syscall 1 f(int fl: hex, u16 m: octal if @fl & C) -> long;",
+     "'fl' has no flag set to test"),
+    ("shown-if-unknown-flag", "flagset o { C = 1, M = 6 { A = 2 } }\n"
+     "syscall 1 f(int fl: o, u16 m: octal if fl & (C | @A)) -> long;",
+     "'A' is not a flag of flag set 'o'"),
+    ("shown-if-itself", "flagset o { C = 1 }\nsyscall 1 f(int fl: o if @fl & C) -> long;",
+     "'fl' cannot be shown depending on itself"),
+    ("shown-if-on-result", "syscall 1 f() -> long: hex @if x & C;",
+     "a result is always shown: 'if' applies only to parameters"),
+    ("doc-in-parameter-list", "interface x { provider ring 1; int f(int a, @/// no\n int b); }",
+     "doc comment does not follow a declaration"),
 ]
 
 
@@ -226,6 +295,40 @@ def test_type_names_are_not_reserved(tmp_path):
     path = tmp_path / "ok.idl"
     path.write_text("syscall 0 read(fd fd, user_out<u8>[count] buf, usize count) -> isize;\n"
                     "interface x { provider ring 1; int frame(frame in, usize ptr); }\n")
+    assert run_idlc(["--check", path]) == 0
+
+
+def test_syscall_declarations_parse(tmp_path):
+    from syntax import parse_text
+    src = parse_text("t.idl", 'include "kevlar/abi.h";\nstruct stat;\n'
+                     "flagset o {\n  M = 03 { R = 0, W = 01 }, /// the mode\n"
+                     "  C = 0x40, /// create\n}\n"
+                     "enum e { A = -1, B = 0x10, }\n"
+                     "pending noreturn syscall 9 f(user_out<struct stat> s, int fl: o,\n"
+                     "    u16 m: octal if fl & (C), user_in<u64>[n bytes] b, usize n,\n"
+                     "    user_out<fd>[2] fds) -> long: hex;\n")
+    assert [i.path for i in src.includes] == ["kevlar/abi.h"]
+    assert [s.name.text for s in src.structs] == ["stat"]
+    o, e = src.value_sets
+    assert (o.kind, e.kind) == ("flagset", "enum")
+    field, flag = o.items
+    assert (field.mask, field.doc, flag.value, flag.doc) == (3, "the mode", 0x40, "create")
+    assert [(x.name.text, x.value, x.mask) for x in field.entries] == [("R", 0, 3), ("W", 1, 3)]
+    assert [(x.name.text, x.value, x.literal) for x in e.items] == [("A", -1, "-1"),
+                                                                   ("B", 16, "0x10")]
+    sc = src.syscalls[0]
+    assert [m.text for m in sc.marks] == ["pending", "noreturn"]
+    assert sc.ret_decode.text == "hex"
+    s, fl, m, b, n, fds = sc.params
+    assert s.type.is_single and s.type.elem_struct and s.type.idl() == "user_out<struct stat>"
+    assert fl.decode.text == "o" and m.decode.text == "octal"
+    assert m.shown_if[0].text == "fl" and [f.text for f in m.shown_if[1]] == ["C"]
+    assert b.type.length_in_bytes and b.type.idl() == "user_in<u64>[n bytes]"
+    assert fds.type.fixed == 2 and fds.type.idl() == "user_out<fd>[2]"
+    path = tmp_path / "ok.idl"
+    path.write_text('include "kevlar/abi.h";\nstruct stat;\n' + "flagset o { C = 0x40 }\n"
+                    "pending noreturn syscall 9 f(user_out<struct stat> s, int fl: o,\n"
+                    "    u16 m: octal if fl & C) -> long: hex;\n")
     assert run_idlc(["--check", path]) == 0
 
 

@@ -1,17 +1,17 @@
 """Semantic checks: turns parsed files into one checked Module.
 
-Every rule the IDL has beyond its grammar is here; idl/README.md lists
-them. All errors are collected (sorted by file, line, column) rather than
+Every rule the IDL has beyond its grammar is here and, for system calls
+and what only they use, in syscall_checks.py; idl/README.md lists them. All errors are collected (sorted by file, line, column) rather than
 stopping at the first, and a check that depends on a failed one is skipped
 so that one mistake gives one message.
 """
 
 from model import (BUFFER_KINDS, C_KEYWORDS, ELEMENT_TYPES, INTEGER_TYPES,
-                   RESERVED_PARAMS, SYSCALL_RETURNS, USER_TYPES, VALUE_TYPES,
-                   IdlError, Module)
+                   RESERVED_PARAMS, USER_TYPES, VALUE_TYPES, IdlError, Module)
+from syscall_checks import SYSCALL_MAX, SyscallChecks
 
-SYSCALL_MAX = 512        # syscall numbers are 0 .. SYSCALL_MAX - 1
-SYSCALL_MAX_ARGS = 6     # the x86_64 Linux ABI passes six
+__all__ = ["Checker", "IdlErrors", "SYSCALL_MAX", "check"]
+
 RINGS = (0, 1, 2)
 # Who may call an interface, by its provider's ring, and the default.
 ALLOWED_CALLERS = {0: (1, 2), 1: (0, 2), 2: (1, 2)}
@@ -19,7 +19,8 @@ DEFAULT_CALLERS = {0: [1, 2], 1: [2], 2: [1, 2]}
 # Names the generator itself defines in every output.
 GENERATED_NAMES = ("cap_names", "svc_table", "svc_mint_tokens",
                    "CAP_COUNT", "SVC_COUNT", "IFC_COUNT", "SYSCALL_MAX",
-                   "SVC_TEST_BUILD")
+                   "SVC_TEST_BUILD", "syscall_invoke", "syscall_dispatch",
+                   "syscall_traced", "syscall_trace", "syscall_trace_pid")
 
 
 class IdlErrors(Exception):
@@ -34,7 +35,7 @@ def _describe(pos):
     return f"{pos.file}:{pos.line}:{pos.col}"
 
 
-class Checker:
+class Checker(SyscallChecks):
     def __init__(self, files, tests):
         self.files = files
         self.tests = tests
@@ -43,6 +44,8 @@ class Checker:
         self.caps = {}
         self.ifcs = {}
         self.svcs = {}
+        self.structs = {}
+        self.sets = {}
 
     def error(self, pos, msg):
         self.errors.append(IdlError(pos, msg))
@@ -70,6 +73,12 @@ class Checker:
             self.mod.interfaces += f.interfaces
             self.mod.services += f.services
             self.mod.syscalls += f.syscalls
+            self.mod.includes += f.includes
+            self.mod.structs += f.structs
+            self.mod.value_sets += f.value_sets
+        self.check_includes()
+        self.check_structs()
+        self.check_value_sets()
         self.check_capabilities()
         self.check_interfaces()
         self.check_services()
@@ -237,6 +246,10 @@ class Checker:
         by_name = {p.name.text: p for p in params}
         for p in params:
             self.check_param_type(p, by_name, where, user_ok, syscall)
+            if p.decode is not None:
+                self.check_decode(p.decode, p.type, where, syscall)
+            if p.shown_if is not None:
+                self.check_shown_if(p, by_name, where)
 
     def check_param_type(self, p, by_name, where, user_ok, syscall):
         t = p.type
@@ -265,11 +278,26 @@ class Checker:
         elif syscall and not t.is_user:
             self.error(t.pos, f"a system call cannot take a kernel buffer '{n}': "
                        "use user_in or user_out")
-        if t.elem.text not in ELEMENT_TYPES:
+        if t.elem_struct:
+            if not t.is_user:
+                self.error(t.elem.pos, f"struct element types are only for user_in and "
+                           f"user_out, not '{n}'")
+            elif t.elem.text not in self.structs:
+                self.error(t.elem.pos, f"unknown struct '{t.elem}' (declare it: struct {t.elem};)")
+        elif t.elem.text not in ELEMENT_TYPES:
             if t.elem.text in VALUE_TYPES or t.elem.text in USER_TYPES:
                 self.error(t.elem.pos, f"'{t.elem}' cannot be a buffer element type")
             else:
                 self.error(t.elem.pos, f"unknown type '{t.elem}'")
+        if t.is_single:
+            if not t.is_user:
+                self.error(t.pos, f"'{n}<{t.elem}>' needs a length: {n}<T>[n]")
+            return
+        if t.unit is not None and t.unit.text != "bytes":
+            self.error(t.unit.pos, f"unexpected '{t.unit}' in the length of '{p.name}': "
+                       "write [n] for n elements or [n bytes]")
+        if t.fixed is not None:
+            return
         length = by_name.get(t.length.text)
         if length is None:
             self.error(t.length.pos, f"buffer length '{t.length}' is not a parameter of {where}")
@@ -351,42 +379,6 @@ class Checker:
             svc.index = i
         for ifc in self.mod.interfaces:
             ifc.live_providers = [s for s in ifc.providers if s in built]
-
-    # ------------------------------------------------------------ syscalls
-    def check_syscalls(self):
-        names = {}
-        numbers = {}
-        kept = []
-        for sc in self.mod.syscalls:
-            ok = self.identifier(sc.name, "system call") and \
-                self.unique(names, sc.name, "system call")
-            if not 0 <= sc.number < SYSCALL_MAX:
-                self.error(sc.number_pos, f"system call number {sc.number} is out of "
-                           f"range (0 to {SYSCALL_MAX - 1})")
-                ok = False
-            elif sc.number in numbers:
-                first = numbers[sc.number]
-                self.error(sc.number_pos, f"duplicate system call number {sc.number} "
-                           f"('{first.name}' at {_describe(first.number_pos)})")
-                ok = False
-            else:
-                numbers[sc.number] = sc
-            where = f"system call '{sc.name}'"
-            if len(sc.params) > SYSCALL_MAX_ARGS:
-                self.error(sc.params[SYSCALL_MAX_ARGS].name.pos,
-                           f"{where} has {len(sc.params)} parameters; the ABI passes at "
-                           f"most {SYSCALL_MAX_ARGS}")
-            self.check_params(sc.params, where, user_ok=True, syscall=True)
-            if sc.ret.is_buffer or sc.ret.name.text not in SYSCALL_RETURNS:
-                if sc.ret.is_buffer or sc.ret.name.text in VALUE_TYPES or \
-                        sc.ret.name.text in USER_TYPES or sc.ret.name.text in ("void",) + BUFFER_KINDS:
-                    self.error(sc.ret.pos, f"{where} must return one of "
-                               + ", ".join(SYSCALL_RETURNS) + f", not '{sc.ret.idl()}'")
-                else:
-                    self.error(sc.ret.pos, f"unknown type '{sc.ret.name}'")
-            if ok:
-                kept.append(sc)
-        self.mod.syscalls = sorted(kept, key=lambda s: s.number)
 
     # ------------------------------------------------------------- C names
     def check_c_names(self):

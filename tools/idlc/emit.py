@@ -13,8 +13,9 @@ import os
 import jinja2
 
 from checks import SYSCALL_MAX
-from model import c_decl
+from errnos import ERRNOS, MAX_ERRNO
 from profiles import EXPORT_PAIRS, exports, interface_views, manifest
+from syscalls import TRACE_INCLUDES, dispatcher_includes, syscall_views, value_set_views
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES = os.path.join(HERE, "templates")
@@ -106,15 +107,6 @@ def banner(sources, profile):
             " */")
 
 
-class SyscallView:
-    def __init__(self, sc):
-        self.name = sc.name.text
-        self.number = sc.number
-        self.doc = sc.doc
-        self.ret_decl = c_decl(sc.ret.c(), "")
-        self.params = ", ".join(p.c() for p in sc.params) or "void"
-
-
 def _sort_includes(incs):
     kevlar = sorted(i for i in incs if i.startswith("kevlar/"))
     gen = [i for i in ("caps.h", "services.h") if i in incs]
@@ -185,8 +177,15 @@ def render_all(mod, prof, sources, tests, dep_target, dep_sources):
     unbuilt = [s for s in mod.services if s not in mod.built_services]
     render("services.h.j2", "include/services.h", services=mod.built_services,
            unbuilt=unbuilt, tests=tests, ifc_count=len(mod.interfaces))
-    render("syscalls.h.j2", "include/syscalls.h",
-           syscalls=[SyscallView(s) for s in mod.syscalls], syscall_max=SYSCALL_MAX)
+    syscalls, conds = syscall_views(prof, mod)
+    render("syscalls.h.j2", "include/syscalls.h", syscalls=syscalls,
+           syscall_max=SYSCALL_MAX)
+    render("syscalls.c.j2", "syscalls.c", syscalls=syscalls,
+           includes=dispatcher_includes(mod, syscalls),
+           uses_array_check=any(v.uses_array_check for v in syscalls))
+    render("syscall_trace.c.j2", "syscall_trace.c", syscalls=syscalls,
+           sets=value_set_views(mod), conds=conds, errnos=ERRNOS, max_errno=MAX_ERRNO,
+           includes=TRACE_INCLUDES)
     for v in views:
         render("interface.h.j2", f"include/ifc/{v.name}.h",
                banner=banner([v.file], prof), ifc=v, enforcement=v.enforcement,

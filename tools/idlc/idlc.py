@@ -6,8 +6,9 @@
     idlc.py --check idl/*.idl
 
 Reads every boundary of the kernel from the IDL files, checks them as one
-whole, and writes the C headers, shims, registry tables, linker-script
-fragments, export lists and manifest of one profile into --out. idl/README.md
+whole, and writes the C headers, shims, registry tables, system-call
+dispatcher and tracer, linker-script fragments, export lists and manifest
+of one profile into --out. idl/README.md
 describes the language and every emitted file.
 
 An error in the IDL is printed as `file:line:col: error: message` and

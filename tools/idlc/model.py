@@ -80,6 +80,10 @@ SYSCALL_RETURNS = ("int", "long", "isize", "fd")
 # Identifiers the generated shims use for their own parameters and locals.
 RESERVED_PARAMS = {"tok", "ref", "inst", "ops", "rf", "ret"}
 
+# Decoders every integer parameter may name besides the declared flag sets
+# and enums: how the tracer prints it.
+BUILTIN_DECODERS = ("dec", "hex", "octal")
+
 C_KEYWORDS = {
     "auto", "break", "case", "char", "const", "continue", "default", "do",
     "double", "else", "enum", "extern", "float", "for", "goto", "if",
@@ -94,10 +98,14 @@ C_KEYWORDS = {
 
 @dataclass
 class Type:
-    """A type as written: `u8`, or `in<u8>[len]`."""
+    """A type as written: `u8`, `in<u8>[len]`, `user_out<struct stat>`,
+    `user_out<u64>[size bytes]`."""
     name: Name                      # u8, in, user_out, ...
     elem: Optional[Name] = None     # element type of a buffer
     length: Optional[Name] = None   # parameter holding a buffer's length
+    elem_struct: bool = False       # elem names a `struct NAME;` declaration
+    unit: Optional[Name] = None     # `bytes` in [n bytes]: n counts bytes
+    fixed: Optional[int] = None     # [2]: a length that is a number
 
     @property
     def pos(self):
@@ -108,6 +116,11 @@ class Type:
         return self.elem is not None
 
     @property
+    def is_single(self):
+        """user_in<T> or user_out<T>: one T, no length."""
+        return self.elem is not None and self.length is None and self.fixed is None
+
+    @property
     def is_user(self):
         return self.name.text.startswith("user_")
 
@@ -115,21 +128,36 @@ class Type:
     def is_void(self):
         return not self.is_buffer and self.name.text == "void"
 
+    @property
+    def length_in_bytes(self):
+        return self.unit is not None
+
+    def elem_c(self):
+        """The C type of one element: `u8`, `struct stat`."""
+        if self.elem_struct:
+            return f"struct {self.elem}"
+        return VALUE_TYPES[self.elem.text]
+
     def idl(self):
         """The type as IDL spells it."""
         if self.is_buffer:
-            return f"{self.name}<{self.elem}>[{self.length}]"
+            elem = f"struct {self.elem}" if self.elem_struct else self.elem.text
+            text = f"{self.name}<{elem}>"
+            if not self.is_single:
+                unit = f" {self.unit}" if self.unit is not None else ""
+                count = self.length if self.length is not None else self.fixed
+                text += f"[{count}{unit}]"
+            return text
         return self.name.text
 
     def c(self):
         """The C type; the type must have passed the checker."""
         n = self.name.text
         if self.is_buffer:
-            elem = VALUE_TYPES[self.elem.text]
             if n == "in":
-                return f"const {elem} *"
+                return f"const {self.elem_c()} *"
             if n == "out":
-                return f"{elem} *"
+                return f"{self.elem_c()} *"
             return "uptr_t"
         if n == "void":
             return "void"
@@ -158,6 +186,10 @@ def c_decl(ctype, name):
 class Param:
     type: Type
     name: Name
+    decode: Optional[Name] = None   # `: open_flags`: how the tracer shows it
+    # `if flags & (O_CREAT | O_TMPFILE)`: the tracer shows the parameter
+    # only when that parameter has one of those flags: (flags, [names]).
+    shown_if: Optional[tuple] = None
 
     def c(self):
         return c_decl(self.type.c(), self.name.text)
@@ -253,10 +285,82 @@ class Syscall:
     params: List[Param]
     ret: Type
     doc: str = ""
+    ret_decode: Optional[Name] = None   # `-> long: hex`
+    marks: List[Name] = field(default_factory=list)   # pending, noreturn
+    pending: bool = False       # declared, not implemented: -ENOSYS
+    noreturn: bool = False      # never returns to the caller (exit)
 
     @property
     def pos(self):
         return self.name.pos
+
+
+@dataclass
+class Include:
+    """`include "kevlar/abi.h";`: a header the system-call code includes,
+    for the structs that `struct NAME;` declares."""
+    path: str
+    pos: Pos
+    doc: str = ""
+
+
+@dataclass
+class StructDecl:
+    """`struct stat;`: a C struct, defined by an included header, that
+    system calls take through user_in<struct stat> and the like."""
+    name: Name
+    doc: str = ""
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+
+@dataclass
+class SetEntry:
+    """`O_CREAT = 0100`: one name of a flag set or enum. In a field of a
+    flag set, `mask` is the field's mask."""
+    name: Name
+    value: int
+    value_pos: Pos
+    literal: str                # the value as written (C syntax)
+    mask: Optional[int] = None
+    doc: str = ""
+
+
+@dataclass
+class Field:
+    """`O_ACCMODE = 03 { O_RDONLY = 0, ... }`: bits of a flag set that
+    hold one value rather than independent flags."""
+    name: Name
+    mask: int
+    mask_pos: Pos
+    mask_literal: str           # the mask as written (C syntax)
+    entries: List[SetEntry] = field(default_factory=list)
+    doc: str = ""
+
+
+@dataclass
+class ValueSet:
+    """`flagset NAME { ... }` or `enum NAME { ... }`: how the tracer names
+    an integer's value. items are SetEntry (and Field, in a flag set)."""
+    kind: str                   # "flagset" or "enum"
+    name: Name
+    items: list = field(default_factory=list)
+    doc: str = ""
+    index: int = -1             # filled in by the checker
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+    @property
+    def entries(self):
+        """Every name, fields flattened, in declaration order."""
+        out = []
+        for item in self.items:
+            out += item.entries if isinstance(item, Field) else [item]
+        return out
 
 
 @dataclass
@@ -266,6 +370,9 @@ class SourceFile:
     interfaces: List[Interface] = field(default_factory=list)
     services: List[Service] = field(default_factory=list)
     syscalls: List[Syscall] = field(default_factory=list)
+    includes: List[Include] = field(default_factory=list)
+    structs: List[StructDecl] = field(default_factory=list)
+    value_sets: List[ValueSet] = field(default_factory=list)
 
 
 @dataclass
@@ -277,3 +384,6 @@ class Module:
     services: List[Service] = field(default_factory=list)
     syscalls: List[Syscall] = field(default_factory=list)
     built_services: List[Service] = field(default_factory=list)
+    includes: List[Include] = field(default_factory=list)
+    structs: List[StructDecl] = field(default_factory=list)
+    value_sets: List[ValueSet] = field(default_factory=list)

@@ -18,6 +18,7 @@ class Profile:
     token: str          # "nonce" (runtime check), "type" (compiler), "none"
     containment: bool   # calls into Ring 2 set a recovery point
     rings: int          # separate images the build links
+    access_check: bool  # system calls check user buffers with access_ok()
 
     @property
     def outline(self):
@@ -26,10 +27,11 @@ class Profile:
 
 
 PROFILES = {
-    "fortress": Profile("fortress", "nonce", True, 3),
-    "balanced": Profile("balanced", "type", True, 3),
-    "performance": Profile("performance", "none", False, 2),
-    "ludicrous": Profile("ludicrous", "none", False, 1),
+    "fortress": Profile("fortress", "nonce", True, 3, True),
+    "balanced": Profile("balanced", "type", True, 3, True),
+    "performance": Profile("performance", "none", False, 2, True),
+    # Ludicrous relies on the fault fixup in copy_*_user() alone.
+    "ludicrous": Profile("ludicrous", "none", False, 1, False),
 }
 
 # The pairs of rings that have an export list: (exporting ring, importing ring).
@@ -179,6 +181,49 @@ def enforcement(view):
     }
 
 
+# -------------------------------------------------------------- syscalls
+@dataclass(frozen=True)
+class UserCheck:
+    """One access_ok() a system call makes before it runs: the user buffer
+    `param` spans `count` elements of `elem` (a C type): count is the
+    parameter that holds it, a number, or None for one element; with
+    `in_bytes`, count is the length in bytes."""
+    param: object           # model.Param
+    count: object           # model.Param, or None
+    elem: str
+    in_bytes: bool
+
+    @property
+    def byte_sized(self):
+        return self.in_bytes or self.elem in ("u8", "s8", "bool")
+
+    def describe(self):
+        """The length in bytes, in C, for the manifest."""
+        if self.count is None:
+            return f"sizeof({self.elem})"
+        count = self.count if isinstance(self.count, int) else self.count.name.text
+        if self.byte_sized:
+            return str(count)
+        return f"{count} * sizeof({self.elem})"
+
+
+def user_checks(prof, sc):
+    """The access_ok() checks of a system call in this profile: every user
+    buffer whose size is known (user_in/user_out, not user_ptr or
+    user_str, which only the copy routines can check), none in a profile
+    without access_check."""
+    if not prof.access_check or sc.pending:
+        return []
+    by_name = {p.name.text: p for p in sc.params}
+    checks = []
+    for p in sc.params:
+        t = p.type
+        if t.is_buffer and t.is_user:
+            count = by_name[t.length.text] if t.length is not None else t.fixed
+            checks.append(UserCheck(p, count, t.elem_c(), t.length_in_bytes))
+    return checks
+
+
 def interface_views(prof, mod):
     views = []
     for ifc in mod.interfaces:
@@ -229,11 +274,20 @@ def _type_json(t):
 
 
 def _params_json(params):
-    return [dict(name=p.name.text, **_type_json(p.type)) for p in params]
+    out = []
+    for p in params:
+        j = dict(name=p.name.text, **_type_json(p.type))
+        if p.decode is not None:
+            j["decode"] = p.decode.text
+        out.append(j)
+    return out
 
 
-def _returns_json(t):
-    return {"idl": t.idl(), "c": t.c(), "error": t.error_value()}
+def _returns_json(t, decode=None):
+    j = {"idl": t.idl(), "c": t.c(), "error": t.error_value()}
+    if decode is not None:
+        j["decode"] = decode.text
+    return j
 
 
 def manifest(prof, mod, views, sources, tests):
@@ -292,7 +346,11 @@ def manifest(prof, mod, views, sources, tests):
         "name": sc.name.text,
         "doc": sc.doc,
         "params": _params_json(sc.params),
-        "returns": _returns_json(sc.ret),
+        "returns": _returns_json(sc.ret, sc.ret_decode),
+        "pending": sc.pending,
+        "noreturn": sc.noreturn,
+        "access_ok": [{"param": c.param.name.text, "bytes": c.describe()}
+                      for c in user_checks(prof, sc)],
     } for sc in mod.syscalls]
     return {
         "generator": "tools/idlc",
@@ -304,4 +362,10 @@ def manifest(prof, mod, views, sources, tests):
         "interfaces": ifcs,
         "services": svcs,
         "syscalls": syscalls,
+        # How system calls check user pointers: access_ok() before the
+        # call and the copy routines' own checks, or the copies alone.
+        "syscall_user_check": "access_ok" if prof.access_check else "copy-fixup",
+        # The C structs system calls take, and the headers defining them.
+        "syscall_structs": [{"name": st.name.text, "doc": st.doc} for st in mod.structs],
+        "syscall_includes": [{"path": inc.path, "doc": inc.doc} for inc in mod.includes],
     }

@@ -9,14 +9,15 @@ that one. A doc comment that documents nothing is an error.
 """
 
 import os
+import re
 
 from lark import Lark, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from model import (Capability, Clause, ExternGroup, IdlError, Interface,
-                   Name, Operation, Param, Pos, Service, SourceFile, Syscall,
-                   Type)
+from model import (Capability, Clause, ExternGroup, Field, IdlError, Include,
+                   Interface, Name, Operation, Param, Pos, Service, SetEntry,
+                   SourceFile, StructDecl, Syscall, Type, ValueSet)
 
 GRAMMAR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammar.lark")
 _COMMENTS = {"DOC_COMMENT", "LINE_COMMENT", "BLOCK_COMMENT", "WS"}
@@ -38,6 +39,8 @@ def _describe_terminal(name):
         return "a name"
     if name == "INT":
         return "a number"
+    if name == "STRING":
+        return "a string"
     if name == "$END":
         return "end of file"
     for t in parser().terminals:
@@ -51,6 +54,8 @@ def _describe_token(tok):
         return f"name '{tok.value}'"
     if tok.type == "INT":
         return f"number {tok.value}"
+    if tok.type == "STRING":
+        return f"string {tok.value}"
     if tok.type == "$END":
         return "end of file"
     return f"'{tok.value}'"
@@ -109,15 +114,59 @@ class _Builder:
         self.by_end[(m.end_line, m.end_column)] = obj
         return obj
 
+    def number(self, tok):
+        """A number literal, read by C's rules (0x1f, 017, 15)."""
+        text = str(tok)
+        if text[:2] in ("0x", "0X"):
+            return int(text, 16)
+        if len(text) > 1 and text[0] == "0":
+            if not re.fullmatch(r"[0-7]+", text):
+                raise IdlError(self.pos(tok), f"bad octal number '{text}'")
+            return int(text, 8)
+        return int(text)
+
+    def decimal(self, tok):
+        """A number that must be written in decimal: a ring or system call
+        number."""
+        if not re.fullmatch(r"0|[1-9][0-9]*", str(tok)):
+            raise IdlError(self.pos(tok), f"write '{tok}' in decimal")
+        return int(str(tok))
+
     def type(self, tree):
         toks = tree.children
         if tree.data == "plain_type":
             return Type(self.name(toks[0]))
-        return Type(self.name(toks[0]), self.name(toks[1]), self.name(toks[2]))
+        elem = toks[1]
+        t = Type(self.name(toks[0]), self.name(elem.children[0]),
+                 elem_struct=elem.data == "elem_struct")
+        if len(toks) > 2:
+            length = toks[2].children
+            if length[0].type == "INT":
+                t.fixed = self.decimal(length[0])
+                if t.fixed == 0:
+                    raise IdlError(self.pos(length[0]), "a buffer length cannot be 0")
+            else:
+                t.length = self.name(length[0])
+            if len(length) > 1:
+                t.unit = self.name(length[1])
+        return t
 
     def params(self, trees):
-        return [Param(self.type(p.children[0]), self.name(p.children[1]))
-                for p in trees]
+        out = []
+        for p in trees:
+            kids = p.children
+            param = Param(self.type(kids[0]), self.name(kids[1]))
+            if len(kids) > 2:
+                param.decode = self.name(kids[2].children[0])
+                param.shown_if = self.shown_if(kids[2])
+            out.append(param)
+        return out
+
+    def shown_if(self, decode):
+        if len(decode.children) < 2:
+            return None
+        names = [self.name(t) for t in decode.children[1].children]
+        return names[0], names[1:]
 
     def build(self, tree):
         for decl in tree.children:
@@ -135,6 +184,9 @@ class _Builder:
             kind = item.data
             first = item.meta
             kpos = Pos(self.path, first.line, first.column)
+            if kind in ("provider", "callers"):
+                for t in item.children:
+                    self.decimal(t)
             if kind == "operation":
                 ret = self.type(item.children[0])
                 op = Operation(ret, self.name(item.children[1]),
@@ -159,12 +211,62 @@ class _Builder:
         self.src.services.append(svc)
 
     def decl_syscall(self, tree):
-        num, name = tree.children[0], tree.children[1]
-        params = [c for c in tree.children[2:] if isinstance(c, Tree) and c.data == "param"]
-        ret = self.type(tree.children[-1])
-        sc = Syscall(int(num), self.pos(num), self.name(name),
-                     self.params(params), ret)
+        kids = list(tree.children)
+        marks = []
+        while kids[0].type in ("PENDING", "NORETURN"):
+            marks.append(self.name(kids.pop(0)))
+        num, name = kids[0], kids[1]
+        params = [c for c in kids[2:] if isinstance(c, Tree) and c.data == "param"]
+        ret_decode = None
+        if kids[-1].data == "decode":
+            decode = kids.pop()
+            ret_decode = self.name(decode.children[0])
+            if self.shown_if(decode) is not None:
+                raise IdlError(self.pos(decode.children[1].meta), "a result is always shown: "
+                               "'if' applies only to parameters")
+        ret = self.type(kids[-1])
+        sc = Syscall(self.decimal(num), self.pos(num), self.name(name),
+                     self.params(params), ret, ret_decode=ret_decode, marks=marks)
         self.src.syscalls.append(self.documentable(tree, sc))
+
+    def decl_include(self, tree):
+        tok = tree.children[0]
+        inc = Include(str(tok)[1:-1], self.pos(tok))
+        self.src.includes.append(self.documentable(tree, inc))
+
+    def decl_struct_decl(self, tree):
+        st = StructDecl(self.name(tree.children[0]))
+        self.src.structs.append(self.documentable(tree, st))
+
+    def set_entry(self, tree, mask=None):
+        kids = tree.children
+        name, value = kids[0], kids[-1]
+        literal = str(value)
+        number = self.number(value)
+        if len(kids) == 3:          # enum_value with a minus sign
+            number, literal = -number, "-" + literal
+        entry = SetEntry(self.name(name), number, self.pos(value), literal, mask)
+        return self.documentable(tree, entry)
+
+    def decl_flagset(self, tree):
+        vs = ValueSet("flagset", self.name(tree.children[0]))
+        self.documentable(tree, vs)
+        for item in tree.children[1:]:
+            if item.data == "flag":
+                vs.items.append(self.set_entry(item))
+                continue
+            mask_tok = item.children[1]
+            fld = Field(self.name(item.children[0]), self.number(mask_tok),
+                        self.pos(mask_tok), str(mask_tok))
+            fld.entries = [self.set_entry(e, fld.mask) for e in item.children[2:]]
+            vs.items.append(self.documentable(item, fld))
+        self.src.value_sets.append(vs)
+
+    def decl_enum(self, tree):
+        vs = ValueSet("enum", self.name(tree.children[0]))
+        self.documentable(tree, vs)
+        vs.items = [self.set_entry(e) for e in tree.children[1:]]
+        self.src.value_sets.append(vs)
 
 
 def _doc_text(tok):
@@ -182,9 +284,14 @@ def _attach_docs(path, text, builder):
     for i, tok in enumerate(toks):
         if tok.type != "DOC_COMMENT":
             continue
-        prev = next((toks[j] for j in reversed(significant) if j < i), None)
+        before = [toks[j] for j in reversed(significant) if j < i][:2]
+        prev = before[0] if before else None
         if prev is not None and prev.end_line == tok.line:
             target = builder.by_end.get((prev.end_line, prev.end_column))
+            if target is None and prev.type == "COMMA" and len(before) > 1:
+                # `O_CREAT = 0100, /// doc`: a list item before its comma.
+                prev = before[1]
+                target = builder.by_end.get((prev.end_line, prev.end_column))
             if target is None:
                 raise IdlError(Pos(path, tok.line, tok.column),
                                "doc comment does not follow a declaration, "

@@ -60,7 +60,7 @@ struct stat {
 	u64 st_mtime_nsec;
 	u64 st_ctime;
 	u64 st_ctime_nsec;
-	s64 __unused[3];
+	s64 __reserved[3];
 };
 
 struct statx_timestamp {

@@ -4,7 +4,10 @@
  * own file access (exec, mmap). The VFS owns everything that must outlive
  * a filesystem service's restart: inodes, the directory entry cache and
  * file data (the page cache); filesystem services implement the policy
- * over them through the IDL's filesystem interfaces.
+ * over them through the IDL's filesystem interfaces (idl/vfs.idl).
+ *
+ * Unless a comment says otherwise, these are called from task context,
+ * with no lock held, and may sleep.
  */
 #ifndef KEVLAR_VFS_H
 #define KEVLAR_VFS_H
@@ -15,38 +18,119 @@ struct file;
 struct files;
 struct fs_context;
 
-/* Boot: mounts the root tmpfs, devfs on /dev, unpacks the initramfs
- * (the boot modules) into the root. Reports problems and goes on. */
+/* open(2) flags, as Linux x86_64 numbers them. */
+#define O_ACCMODE   00000003
+#define O_RDONLY    00000000
+#define O_WRONLY    00000001
+#define O_RDWR      00000002
+#define O_CREAT     00000100
+#define O_EXCL      00000200
+#define O_NOCTTY    00000400
+#define O_TRUNC     00001000
+#define O_APPEND    00002000
+#define O_NONBLOCK  00004000
+#define O_DSYNC     00010000
+#define O_ASYNC     00020000
+#define O_DIRECT    00040000
+#define O_LARGEFILE 00100000
+#define O_DIRECTORY 00200000
+#define O_NOFOLLOW  00400000
+#define O_NOATIME   01000000
+#define O_CLOEXEC   02000000
+#define O_SYNC      04010000
+#define O_PATH      010000000
+#define O_TMPFILE   020200000
+
+/* File types and permission bits (st_mode). */
+#define S_IFMT   0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK  0120000
+#define S_IFREG  0100000
+#define S_IFBLK  0060000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFIFO  0010000
+#define S_ISUID  0004000
+#define S_ISGID  0002000
+#define S_ISVTX  0001000
+#define S_ISREG(m)  (((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m)  (((m) & S_IFMT) == S_IFDIR)
+#define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
+#define S_ISCHR(m)  (((m) & S_IFMT) == S_IFCHR)
+#define S_ISBLK(m)  (((m) & S_IFMT) == S_IFBLK)
+#define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
+#define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
+
+#define AT_FDCWD            (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR        0x200
+#define AT_EACCESS          0x200
+#define AT_SYMLINK_FOLLOW   0x400
+#define AT_NO_AUTOMOUNT     0x800
+#define AT_EMPTY_PATH       0x1000
+
+#define PATH_MAX  4096     /* with its NUL */
+#define NAME_MAX  255
+#define FD_MAX    1024     /* descriptors per process (RLIMIT_NOFILE) */
+
+/*
+ * Boot: mounts the root tmpfs, unpacks the initramfs (the boot modules
+ * named "initramfs", or every module if none is) into it, and mounts
+ * devfs on /dev. Call once, after svc_boot(). Reports problems and goes
+ * on with what it has.
+ */
 void vfs_init(void);
 
 /* Opens 'path' (absolute, or relative to the current task's cwd) for the
- * kernel. Returns the file or NULL with *err set to a negative errno. */
+ * kernel, with open(2) flags (O_CREAT makes a file with mode 0644 less
+ * the umask). Returns the file or NULL with *err set to a negative errno. */
 struct file *vfs_open_kernel(const char *path, int flags, int *err);
-/* Reads up to n bytes at 'offset' into a kernel buffer. */
+/* Reads up to n bytes at 'offset' into a kernel buffer: the count, 0 at
+ * the end of the file, or a negative errno. */
 ssize_t kernel_read(struct file *f, void *buf, size_t n, u64 offset);
 ssize_t kernel_write(struct file *f, const void *buf, size_t n, u64 offset);
 u64 file_size(struct file *f);
-/* Is it a regular file the current credentials may execute? -EACCES etc. */
+/* Is it a regular file the current credentials may execute? 0, or
+ * -EACCES (not a regular file, no execute bit). */
 int file_check_exec(struct file *f);
 /*
  * The page-cache frame holding page 'index' of the file, with a reference
  * taken for the caller (frame_put() when done). For mmap. Pages past the
- * end of the file read as zeros. Returns 0 or a negative errno.
+ * end of the file read as zeros (past the last page, a fresh zeroed frame
+ * that is not in the cache). Returns 0, -ENODEV if the file has no pages
+ * (not a regular file), -ENOMEM.
  */
 int file_get_page(struct file *f, u64 index, paddr_t *pa);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+/* The open(2) flags the file was opened with (O_ACCMODE, O_APPEND, ...). */
+int file_flags(struct file *f);
+/* Is it a regular file (the only kind file_get_page maps)? */
+bool file_is_regular(struct file *f);
+/*
+ * The file behind descriptor 'fd' of the current task, with a reference
+ * for the caller (file_put() when done); NULL if fd is not open (EBADF).
+ */
+struct file *fd_get(int fd);
 
 /* Descriptor tables. */
 struct files *files_create(void);
-struct files *files_fork(struct files *parent);   /* a copy, as fork does */
+/* A copy, as fork does: the same open file descriptions, shared. NULL if
+ * out of memory. */
+struct files *files_fork(struct files *parent);
+/* Drops a reference; the last closes every descriptor. */
 void files_put(struct files *files);
 /* execve: closes the descriptors marked close-on-exec. */
 void files_close_on_exec(struct files *files);
-/* Installs f as the lowest free descriptor >= 0 of the current task. */
+/*
+ * Installs f as the lowest free descriptor >= 0 of the current task and
+ * returns it. The descriptor takes over the caller's reference on f; on
+ * failure (-EMFILE, -ENOMEM) the caller still holds it.
+ */
 int fd_install(struct file *f, bool cloexec);
 
-/* Filesystem context: root, cwd, umask. */
+/* Filesystem context: root, cwd (both the root directory for a new one),
+ * umask (022). */
 struct fs_context *fs_create(void);
 struct fs_context *fs_fork(struct fs_context *parent);
 void fs_put(struct fs_context *fs);

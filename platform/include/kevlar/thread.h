@@ -13,7 +13,11 @@
 #define THREAD_STACK_ORDER 2                       /* 16 KiB */
 #define THREAD_STACK_SIZE  (PAGE_SIZE << THREAD_STACK_ORDER)
 
+/* The x87/SSE register image FXSAVE writes. */
+#define THREAD_FPU_SIZE 512
+
 struct thread {
+	u8 fpu[THREAD_FPU_SIZE] __attribute__((aligned(16)));  /* user FPU/SSE state */
 	u64 saved_rsp;        /* while switched out */
 	void *stack;          /* THREAD_STACK_SIZE bytes, guard page below */
 	mmu_space_t space;    /* 0: the kernel's (kernel threads) */
@@ -32,7 +36,8 @@ void thread_start_kernel(struct thread *t, void (*fn)(void *), void *arg);
  * every other register zero) when first switched to. */
 void thread_start_user(struct thread *t, uptr_t entry, uptr_t sp);
 /* Prepares t to return to user mode with the registers in 'regs' (as a
- * forked child: the caller sets regs->rax = 0 first). */
+ * forked child: the caller sets regs->rax = 0 first). The running
+ * thread's FPU/SSE state is copied to t. */
 void thread_start_fork(struct thread *t, const struct trap_frame *regs);
 
 /* Leaves kernel mode for good: the running thread t returns to user mode
@@ -52,5 +57,7 @@ struct thread *thread_current(void);
 void thread_adopt_boot(struct thread *boot, void *owner);
 
 void thread_set_fs_base(struct thread *t, u64 base);
+/* Gives the running thread t a fresh FPU/SSE state (execve). */
+void thread_fpu_reset(struct thread *t);
 
 #endif

@@ -1,0 +1,142 @@
+/*
+ * fork, vfork and clone. A child gets a copy-on-write copy of its
+ * parent's memory (or shares it with CLONE_VM), a copy of its descriptor
+ * table and filesystem context, the parent's registers with rax = 0, and
+ * the parent's TLS base. A vfork parent sleeps until the child execs or
+ * exits.
+ */
+#include <syscalls.h>
+#include <kevlar/errno.h>
+#include <kevlar/irq.h>
+#include <kevlar/mm.h>
+#include <kevlar/string.h>
+#include <kevlar/task.h>
+#include <kevlar/uaccess.h>
+#include <kevlar/vfs.h>
+#include <kevlar/vm.h>
+#include "proc_internal.h"
+
+#define CLONE_VM             0x00000100
+#define CLONE_FS             0x00000200
+#define CLONE_FILES          0x00000400
+#define CLONE_SIGHAND        0x00000800
+#define CLONE_VFORK          0x00004000
+#define CLONE_PARENT         0x00008000
+#define CLONE_THREAD         0x00010000
+#define CLONE_SETTLS         0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED       0x00400000
+#define CLONE_CHILD_SETTID   0x01000000
+#define CSIGNAL              0x000000ff
+
+/* What this kernel can do today; threads (CLONE_THREAD) come later. */
+#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | \
+			 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+			 CLONE_CHILD_SETTID | CLONE_DETACHED)
+
+struct clone_args_k {
+	u64 flags;
+	uptr_t stack;
+	uptr_t parent_tid;
+	uptr_t child_tid;
+	u64 tls;
+};
+
+/* Gives the child its share of the parent's resources. */
+static int copy_resources(struct task *parent, struct task *child, u64 flags)
+{
+	child->mm = flags & CLONE_VM ? mm_get(parent->mm) : mm_fork(parent->mm);
+	if (!child->mm)
+		return -ENOMEM;
+	child->files = files_fork(parent->files);
+	child->fs = fs_fork(parent->fs);
+	if (!child->files || !child->fs)
+		return -ENOMEM;
+	child->rlimits = parent->rlimits;
+	child->thread.space = mm_space(child->mm);
+	child->thread.fs_base = flags & CLONE_SETTLS ? 0 : parent->thread.fs_base;
+	return 0;
+}
+
+static long do_clone(const struct clone_args_k *a)
+{
+	struct task *parent = current_task();
+
+	if (a->flags & ~CLONE_SUPPORTED)
+		return -EINVAL;
+	if (!parent->mm)
+		return -EINVAL;
+	struct task *child = task_alloc(parent->comm);
+	if (!child)
+		return -ENOMEM;
+	int rc = copy_resources(parent, child, a->flags);
+	if (rc) {
+		task_release_resources(child);
+		task_free(child);
+		return rc;
+	}
+	child->pgid = parent->pgid;
+	child->sid = parent->sid;
+
+	struct trap_frame regs = *thread_user_regs(&parent->thread);
+	regs.rax = 0;
+	if (a->stack)
+		regs.rsp = a->stack;
+	thread_start_fork(&child->thread, &regs);
+	if (a->flags & CLONE_SETTLS)
+		child->thread.fs_base = a->tls;
+	if (a->flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = a->child_tid;
+
+	pid_t pid = child->pid;
+	if (a->flags & CLONE_PARENT_SETTID)
+		copy_to_user(a->parent_tid, &pid, sizeof(pid));
+	if (a->flags & CLONE_CHILD_SETTID) {
+		/* The child's memory: the same page in both before any write
+		 * (COW) or shared (CLONE_VM), so write it now through ours. */
+		copy_to_user(a->child_tid, &pid, sizeof(pid));
+	}
+	if (a->flags & CLONE_VFORK)
+		child->vfork_parent = parent;
+
+	task_adopt(parent, child);
+	u64 flags = irq_save();
+	sched_enqueue(child);
+	irq_restore(flags);
+
+	if (a->flags & CLONE_VFORK) {
+		while (child->vfork_parent)
+			sched_sleep(&child->vfork_done, 0);
+	}
+	return pid;
+}
+
+void task_vfork_release(struct task *t)
+{
+	if (t->vfork_parent) {
+		t->vfork_parent = NULL;
+		wait_queue_wake_all(&t->vfork_done);
+	}
+}
+
+long sys_fork(void)
+{
+	struct clone_args_k a = { .flags = 17 /* SIGCHLD */ };
+	return do_clone(&a);
+}
+
+long sys_vfork(void)
+{
+	struct clone_args_k a = { .flags = CLONE_VM | CLONE_VFORK | 17 };
+	return do_clone(&a);
+}
+
+long sys_clone(u64 flags, uptr_t stack, uptr_t parent_tid, uptr_t child_tid, u64 tls)
+{
+	struct clone_args_k a = {
+		.flags = flags, .stack = stack, .parent_tid = parent_tid,
+		.child_tid = child_tid, .tls = tls,
+	};
+	return do_clone(&a);
+}

@@ -1,0 +1,130 @@
+/*
+ * Core's side of the filesystem interface: every change to a mounted
+ * filesystem's tree goes to the service that provides it, through the
+ * generated shim (a recovery point in fortress and balanced: a fault
+ * there is -EIO here). Callers hold references on the dentries and
+ * inodes they pass, so a service cannot free them under the caller.
+ */
+#include <services.h>
+#include <ifc/filesystem.h>
+#include <kevlar/errno.h>
+#include <kevlar/string.h>
+#include "vfs_internal.h"
+
+static bool provided(const struct super_block *sb, struct filesystem_ref *ref)
+{
+	if (sb->svc == NO_SVC)
+		return false;
+	*ref = (struct filesystem_ref){ .svc = sb->svc, .inst = NULL };
+	return true;
+}
+
+struct super_block *sb_create_type(const char *type, u32 root_mode, int *err)
+{
+	static const struct { const char *name; u16 svc; } types[] = {
+		{ "tmpfs", SVC_tmpfs },
+		{ "devtmpfs", SVC_devfs },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(types); i++) {
+		if (strcmp(types[i].name, type))
+			continue;
+		struct super_block *sb = sb_create(types[i].name, types[i].svc, root_mode);
+		if (!sb)
+			*err = -ENOMEM;
+		return sb;
+	}
+	*err = -ENODEV;
+	return NULL;
+}
+
+int fs_call_mount(struct super_block *sb)
+{
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return 0;
+	return filesystem_mount(&ref, sb->id);
+}
+
+long fs_call_create(struct dentry *dir, const char *name, size_t len, u32 mode, u32 rdev)
+{
+	struct super_block *sb = dir->inode->sb;
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return -EPERM;
+	return filesystem_create(&ref, sb->id, dir->inode->ino, (const u8 *)name, len, mode, rdev);
+}
+
+long fs_call_mkdir(struct dentry *dir, const char *name, size_t len, u32 mode)
+{
+	struct super_block *sb = dir->inode->sb;
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return -EPERM;
+	return filesystem_mkdir(&ref, sb->id, dir->inode->ino, (const u8 *)name, len, mode);
+}
+
+long fs_call_symlink(struct dentry *dir, const char *name, size_t len,
+		     const char *target, size_t tlen)
+{
+	struct super_block *sb = dir->inode->sb;
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return -EPERM;
+	return filesystem_symlink(&ref, sb->id, dir->inode->ino, (const u8 *)name, len,
+				  (const u8 *)target, tlen);
+}
+
+int fs_call_link(struct inode *inode, struct dentry *dir, const char *name, size_t len)
+{
+	struct super_block *sb = dir->inode->sb;
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return -EPERM;
+	return filesystem_link(&ref, sb->id, inode->ino, dir->inode->ino, (const u8 *)name, len);
+}
+
+int fs_call_unlink(struct dentry *dir, const char *name, size_t len)
+{
+	struct super_block *sb = dir->inode->sb;
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return -EPERM;
+	return filesystem_unlink(&ref, sb->id, dir->inode->ino, (const u8 *)name, len);
+}
+
+int fs_call_rmdir(struct dentry *dir, const char *name, size_t len)
+{
+	struct super_block *sb = dir->inode->sb;
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return -EPERM;
+	return filesystem_rmdir(&ref, sb->id, dir->inode->ino, (const u8 *)name, len);
+}
+
+int fs_call_rename(struct dentry *odir, const char *oname, size_t olen,
+		   struct dentry *ndir, const char *nname, size_t nlen, u32 flags)
+{
+	struct super_block *sb = odir->inode->sb;
+	struct filesystem_ref ref;
+	if (!provided(sb, &ref))
+		return -EPERM;
+	return filesystem_rename(&ref, sb->id, odir->inode->ino, (const u8 *)oname, olen,
+				 ndir->inode->ino, (const u8 *)nname, nlen, flags);
+}
+
+int fs_call_setsize(struct inode *inode, u64 size)
+{
+	struct filesystem_ref ref;
+	if (!provided(inode->sb, &ref))
+		return -EPERM;
+	return filesystem_setsize(&ref, inode->sb->id, inode->ino, size);
+}
+
+int fs_call_setmode(struct inode *inode, u32 mode)
+{
+	struct filesystem_ref ref;
+	if (!provided(inode->sb, &ref))
+		return -EPERM;
+	return filesystem_setmode(&ref, inode->sb->id, inode->ino, mode);
+}
