@@ -4,7 +4,8 @@
 #
 #   make initramfs [INIT_SCRIPT=job.sh] [ROOTFS_EXTRA=dir]
 #                               build/<variant>/initramfs.cpio (the ISO's module)
-#   make run INIT_SCRIPT=job.sh run the job as the only program; exit with its status
+#   make run INIT_SCRIPT=job.sh run the job as the only program; its exit status
+#                               is make's "Error N" and build/<variant>/run.status
 #   make user-tests             tests/user/*.c -> build/user/ (musl-gcc -static)
 #   make test-user-host         run them on this Linux: the reference, all PASS
 #   make test-userspace         user tests and BusyBox scripts in QEMU, every profile
@@ -18,7 +19,8 @@ BUSYBOX      ?= /bin/busybox
 INIT_SCRIPT  ?=
 ROOTFS_EXTRA ?=
 USER_CC      ?= musl-gcc
-USER_CFLAGS  ?= -static -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
+USER_CFLAGS  ?= -static -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-format-truncation
 USER_BUILD   := build/user
 INITRAMFS    ?= $(BUILD)/initramfs.cpio
 MKINITRAMFS  := $(PYTHON) tools/mkinitramfs.py
@@ -85,16 +87,17 @@ test-user-host: $(USER_FILES) ## run the user tests on this Linux (the reference
 	$(Q)sh $(USER_BUILD)/run-all.sh $(USER_BUILD) > $(USER_BUILD).host.log 2>&1; \
 	status=$$?; grep -E '^(FAIL|===.*exit [1-9])' $(USER_BUILD).host.log; \
 	tail -n 1 $(USER_BUILD).host.log; \
-	echo "  PASS lines: $$(grep -c '^PASS ' $(USER_BUILD).host.log), full output in $(USER_BUILD).host.log"; \
+	echo "  $$(grep -c '^PASS ' $(USER_BUILD).host.log) PASS lines;" \
+		"the whole output is in $(USER_BUILD).host.log"; \
 	exit $$status
 
 test-userspace-tools: $(USER_FILES) ## host tests of mkinitramfs, qemu-run and the make rules
 	$(Q)$(PYTHON) -m pytest -q tests/qemu/test_userspace_tools.py
 
-test-userspace: $(USER_FILES) ## user tests and BusyBox scripts in QEMU, every profile
+test-userspace: $(USER_FILES) ## user tests, BusyBox scripts and make run in QEMU, every profile
 	$(Q)for p in $(PROFILES); do \
 		$(MAKE) --no-print-directory PROFILE=$$p kernel || exit 1; done
-	$(Q)KEVLAR_USERSPACE_TESTS=1 $(PYTHON) -m pytest -q \
-		tests/qemu/test_user.py tests/qemu/test_busybox_scripts.py
+	$(Q)KEVLAR_USERSPACE_TESTS=1 $(PYTHON) -m pytest -q tests/qemu/test_user.py \
+		tests/qemu/test_busybox_scripts.py tests/qemu/test_busybox_run.py
 
 endif

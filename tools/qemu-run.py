@@ -44,13 +44,21 @@ def say(msg):
 
 
 def write_all(fd, data):
+    """Writes data to fd; False once the reader has gone away."""
     while data:
         try:
             n = os.write(fd, data)
         except BlockingIOError:
             time.sleep(0.01)
             continue
+        except BrokenPipeError:
+            return False
         data = data[n:]
+    return True
+
+
+def terminated(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 class Console:
@@ -100,7 +108,9 @@ def run(cmd, expect_init=False, timeout=None, grace=10.0, log=None):
         say(f"cannot run {cmd[0]}: {e.strerror}")
         return NO_QEMU
     # ^C on the terminal reaches QEMU too (it keeps ISIG); wait for it to go.
+    # Being stopped ourselves (a test's timeout) stops QEMU first.
     old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old_term = signal.signal(signal.SIGTERM, terminated)
     console = Console()
     out = sys.stdout.fileno()
     sel = selectors.DefaultSelector()
@@ -108,6 +118,8 @@ def run(cmd, expect_init=False, timeout=None, grace=10.0, log=None):
     start = time.monotonic()
     reported_at = None
     timed_out = False
+    finished = False
+    copying = True
     try:
         while True:
             now = time.monotonic()
@@ -130,17 +142,21 @@ def run(cmd, expect_init=False, timeout=None, grace=10.0, log=None):
             chunk = os.read(proc.stdout.fileno(), 65536)
             if not chunk:
                 break
-            write_all(out, chunk)
+            copying = copying and write_all(out, chunk)
             if log:
                 log.write(chunk)
             console.feed(chunk)
             if console.status is not None and reported_at is None:
                 reported_at = time.monotonic()
+        finished = True
     finally:
         sel.close()
         console.finish()
+        if not finished:
+            stop(proc)
         qemu_status = proc.wait()
         signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
 
     if console.status is not None:
         return console.status

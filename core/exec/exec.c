@@ -172,6 +172,7 @@ static void commit(struct exec_state *st, struct mm *mm, uptr_t entry, uptr_t sp
 	mm_put(old);
 	thread_set_fs_base(&t->thread, 0);
 	thread_fpu_reset(&t->thread);
+	sighand_exec(t->sighand);
 
 	u64 cs = regs->cs, ss = regs->ss;
 	memset(regs, 0, sizeof(*regs));

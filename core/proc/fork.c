@@ -54,6 +54,10 @@ static int copy_resources(struct task *parent, struct task *child, u64 flags)
 	if (!child->files || !child->fs)
 		return -ENOMEM;
 	child->rlimits = parent->rlimits;
+	child->sighand = sighand_fork(parent->sighand, flags & CLONE_SIGHAND);
+	child->sigmask = parent->sigmask;
+	if (!child->sighand)
+		return -ENOMEM;
 	child->thread.space = mm_space(child->mm);
 	child->thread.fs_base = flags & CLONE_SETTLS ? 0 : parent->thread.fs_base;
 	return 0;

@@ -130,6 +130,8 @@ void task_release_resources(struct task *t)
 		fs_put(t->fs);
 		t->fs = NULL;
 	}
+	sighand_put(t->sighand);
+	t->sighand = NULL;
 }
 
 void task_exit(int status)

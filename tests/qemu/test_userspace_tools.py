@@ -276,6 +276,25 @@ def test_qemu_run_timeout_and_missing_qemu(tmp_path):
     assert qemu_run("--", str(tmp_path / "no-such-qemu")).returncode == 127
 
 
+def test_qemu_run_stopped_stops_qemu(tmp_path):
+    pidfile = tmp_path / "pid"
+    fake = fake_qemu(tmp_path, f"""
+        open({str(pidfile)!r}, "w").write(str(os.getpid()))
+        print("booting", flush=True)
+        time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, QEMU_RUN, "--", fake], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.terminate()
+    assert proc.wait(20) == 128 + 15
+    pid = int(pidfile.read_text())
+    with pytest.raises(ProcessLookupError):
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+
+
 def test_qemu_run_passes_the_terminal_through(tmp_path):
     """stdin is QEMU's: a line typed on the terminal reaches it."""
     fake = fake_qemu(tmp_path, """

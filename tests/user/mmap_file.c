@@ -53,7 +53,8 @@ int main(void)
 	CHECK("mmap_file.private_write_on_rdonly_allowed", cow != MAP_FAILED);
 	close(rd);
 	int wr = open(path, O_WRONLY);
-	check_err("mmap_file.on_wronly_eacces", syscall(SYS_mmap, NULL, PAGE, PROT_READ, MAP_SHARED, wr, 0),
+	check_err("mmap_file.on_wronly_eacces",
+		  syscall(SYS_mmap, NULL, PAGE, PROT_READ, MAP_SHARED, wr, 0),
 		  EACCES);
 	close(wr);
 	close(fd);

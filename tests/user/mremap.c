@@ -56,7 +56,9 @@ int main(void)
 		  EINVAL);
 	check_err("mremap.fixed_without_maymove_einval",
 		  syscall(SYS_mremap, two, PAGE, PAGE, MREMAP_FIXED, target), EINVAL);
-	check_err("mremap.new_length_zero_einval", syscall(SYS_mremap, two, PAGE, 0, MREMAP_MAYMOVE), EINVAL);
-	check_err("mremap.unmapped_efault", syscall(SYS_mremap, q, PAGE, 2 * PAGE, MREMAP_MAYMOVE), EFAULT);
+	check_err("mremap.new_length_zero_einval",
+		  syscall(SYS_mremap, two, PAGE, 0, MREMAP_MAYMOVE), EINVAL);
+	check_err("mremap.unmapped_efault",
+		  syscall(SYS_mremap, q, PAGE, 2 * PAGE, MREMAP_MAYMOVE), EFAULT);
 	return finish();
 }

@@ -61,7 +61,8 @@ static inline void ut_vsay(const char *fmt, va_list ap)
 	}
 }
 
-static inline void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void say(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 static inline void say(const char *fmt, ...)
 {
 	va_list ap;
@@ -76,7 +77,8 @@ static inline void pass(const char *name)
 	say("PASS %s", name);
 }
 
-static inline void fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void fail(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static inline void fail(const char *name, const char *fmt, ...)
 {
 	char why[400];

@@ -98,6 +98,23 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+/* The kernel's struct sigaction (not libc's): handler, flags, restorer,
+ * mask. */
+struct sigaction {
+	u64 sa_handler;
+	u64 sa_flags;
+	u64 sa_restorer;
+	u64 sa_mask;
+};
+
+struct pollfd {
+	s32 fd;
+	s16 events;
+	s16 revents;
+};
+
+_Static_assert(sizeof(struct sigaction) == 32, "kernel sigaction");
+_Static_assert(sizeof(struct pollfd) == 8, "pollfd");
 _Static_assert(sizeof(struct timespec) == 16, "timespec");
 _Static_assert(sizeof(struct timeval) == 16, "timeval");
 _Static_assert(sizeof(struct iovec) == 16, "iovec");

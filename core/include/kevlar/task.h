@@ -55,9 +55,12 @@ struct task {
 	struct files *files;
 	struct fs_context *fs;
 	uptr_t clear_child_tid;        /* set_tid_address */
+	uptr_t robust_list;            /* set_robust_list */
 	struct task *vfork_parent;     /* waiting until we exec or exit */
 	struct wait_queue vfork_done;
 	struct rlimit_set *rlimits;
+	struct sighand *sighand;       /* signal actions, shared with CLONE_SIGHAND */
+	u64 sigmask;                   /* blocked signals (bit n-1 for signal n) */
 
 	struct list run_node;          /* run queue or wait queue */
 	struct list timer_node;        /* timed sleepers, by deadline */
@@ -100,6 +103,19 @@ unsigned task_live_count(void);
 
 /* A vforked child calls this when it execs or exits: its parent goes on. */
 void task_vfork_release(struct task *t);
+
+/* Signal actions of a process (rt_sigaction). Delivery comes with the
+ * signal machinery; today the actions are recorded and reported. */
+#define NSIG 64
+struct sigaction;
+struct sighand {
+	unsigned refs;
+	struct { u64 handler, flags, restorer, mask; } action[NSIG];
+};
+struct sighand *sighand_fork(struct sighand *parent, bool share);
+void sighand_put(struct sighand *sh);
+/* execve: handled signals go back to their default action. */
+void sighand_exec(struct sighand *sh);
 
 /* Resource limits (getrlimit/prlimit64), shared by fork copies. */
 #define RLIMIT_COUNT 16
