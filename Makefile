@@ -213,15 +213,18 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
 	$(Q)$(KLINK) -o $@ $(RING_OBJS) $(BUILD)/ksyms.o
 	$(Q)$(PYTHON) tools/mkksyms.py --check $(BUILD)/kernel.stage1.elf $@
 
+# ------------------------------------------------------------- user space
+include mk/userspace.mk
+
 # ------------------------------------------------------------------ image
 $(BUILD)/cmdline: FORCE
 	$(Q)mkdir -p $(BUILD)
 	$(Q)printf '%s\n' '$(CMDLINE)' > $@.new; \
 	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
-$(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(BUILD)/cmdline boot/grub.cfg tools/mkiso.sh
+$(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(BUILD)/cmdline $(INITRAMFS) boot/grub.cfg tools/mkiso.sh
 	$(call quiet,ISO,$@)
-	$(Q)tools/mkiso.sh $(BUILD)/kernel.elf $@ $(PROFILE) $(CMDLINE)
+	$(Q)tools/mkiso.sh --initramfs $(INITRAMFS) $(BUILD)/kernel.elf $@ $(PROFILE) $(CMDLINE)
 
 # ---------------------------------------------------------------- targets
 gen: $(GEN)/.stamp ## generate gen/<profile>/ from idl/ (make does this when needed)
@@ -239,9 +242,9 @@ deps: ## install (as root) or name the Debian packages the build needs
 QEMU_ARGS = -cdrom $(BUILD)/kevlar.iso -serial stdio -display none -no-reboot \
 	-m $(QEMU_MEM) -smp $(QEMU_SMP) -cpu max
 
-run: deps ## boot PROFILE in QEMU on this terminal (CMDLINE="..." sets the kernel command line)
+run: deps ## boot PROFILE in QEMU on this terminal (CMDLINE=, INIT_SCRIPT=job.sh, ROOTFS_EXTRA=dir)
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(QEMU) $(QEMU_ARGS)
+	$(Q)$(QEMU_RUN) $(QEMU) $(QEMU_ARGS)
 
 debug: deps ## as run, but paused for gdb: then `gdb -x build/<profile>/gdbinit`
 	$(Q)$(MAKE) --no-print-directory all
@@ -268,6 +271,7 @@ test: deps ## every test, every profile
 	$(Q)$(MAKE) --no-print-directory test-lint
 	$(Q)$(MAKE) --no-print-directory test-idl
 	$(Q)$(MAKE) --no-print-directory test-unit
+	$(Q)$(MAKE) --no-print-directory test-user-host
 	$(Q)$(MAKE) --no-print-directory test-qemu
 	$(Q)$(MAKE) --no-print-directory test-audit
 

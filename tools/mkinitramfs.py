@@ -29,8 +29,9 @@ SCRIPT_PATH = "script"
 INIT_MARKER = "kevlar: init exited with status"
 
 # /init: the first process unless init= says otherwise. The kernel has
-# mounted /dev and opened /dev/console as fds 0, 1 and 2. The last line
-# it prints is what tools/qemu-run.py waits for (docs/userspace.md).
+# mounted /dev and opened /dev/console as fds 0, 1 and 2; when the first
+# process exits, the kernel prints the line tools/qemu-run.py waits for
+# (docs/userspace.md).
 INIT = """#!/bin/sh
 # Kevlar's /init (made by tools/mkinitramfs.py): runs /script if the
 # image has one, else an interactive shell, and reports how that ended.
@@ -42,10 +43,8 @@ if [ -f /script ]; then
 else
 	/bin/sh -i
 fi
-status=$?
-echo "%s $status"
-exit $status
-""" % INIT_MARKER
+exit $?
+"""
 
 PASSWD = "root:x:0:0:root:/root:/bin/sh\n"
 GROUP = "root:x:0:\n"

@@ -34,6 +34,7 @@ struct task *task_alloc(const char *comm)
 	list_init(&t->run_node);
 	list_init(&t->timer_node);
 	list_init(&t->child_exit.waiters);
+	list_init(&t->vfork_done.waiters);
 	t->state = TASK_SLEEPING;   /* not runnable until started */
 
 	u64 flags = irq_save();
@@ -134,9 +135,22 @@ void task_release_resources(struct task *t)
 	t->sighand = NULL;
 }
 
+/* The first process's end is the machine's: say how it went, in the
+ * form tools/qemu-run.py reads (docs/userspace.md). */
+static void report_init_exit(int status)
+{
+	if (status & 0x7f)
+		printk("kevlar: init killed by signal %d\n", status & 0x7f);
+	else
+		printk("kevlar: init exited with status %d\n", (status >> 8) & 0xff);
+}
+
 void task_exit(int status)
 {
 	struct task *t = current_task();
+
+	if (t->pid == 1 && !t->kernel)
+		report_init_exit(status);
 
 	task_vfork_release(t);
 	if (t->clear_child_tid) {

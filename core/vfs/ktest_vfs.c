@@ -200,7 +200,7 @@ static void test_symlinks(void)
 	CHECK_RC(vfs_symlinkat("loop1", AT_FDCWD, "/t/loop2"), 0);
 	CHECK_RC(stat_path("/t/loop1", 0, &st), -ELOOP);
 	CHECK_RC(stat_path("/t/loop1", AT_SYMLINK_NOFOLLOW, &st), 0);
-	CHECK_RC(vfs_openat(AT_FDCWD, "/t/l", O_RDONLY | O_NOFOLLOW, 0, &(struct file *){0}), -ELOOP);
+	CHECK_RC(vfs_openat(AT_FDCWD, "/t/l", O_RDONLY | O_NOFOLLOW, 0, &(struct file *){ NULL }), -ELOOP);
 
 	/* A chain of 40 links resolves; 41 do not. */
 	CHECK_RC(vfs_mkdirat(AT_FDCWD, "/t/chain", 0755), 0);

@@ -50,6 +50,7 @@ static ssize_t pipe_read(struct file *f, struct uio *u, u64 *pos)
 	p->head = (u32)((p->head + n) % PIPE_SIZE);
 	p->len -= (u32)n;
 	wait_queue_wake_all(&p->writable);
+	wait_queue_wake_all(&vfs_poll_wait);
 	return (ssize_t)n;
 }
 
@@ -78,6 +79,7 @@ static ssize_t pipe_write(struct file *f, struct uio *u, u64 *pos)
 		p->len += (u32)n;
 		done += n;
 		wait_queue_wake_all(&p->readable);
+		wait_queue_wake_all(&vfs_poll_wait);
 	}
 	return (ssize_t)done;
 }
@@ -88,6 +90,21 @@ static long pipe_ioctl(struct file *f, unsigned cmd, uptr_t arg)
 		return -ENOTTY;
 	int n = (int)f->inode->pipe->len;
 	return copy_to_user(arg, &n, sizeof(n));
+}
+
+static unsigned pipe_poll_read(struct file *f)
+{
+	struct pipe *p = f->inode->pipe;
+	unsigned mask = p->len ? POLLIN | POLLRDNORM : 0;
+	return mask | (p->writers ? 0 : POLLHUP);
+}
+
+static unsigned pipe_poll_write(struct file *f)
+{
+	struct pipe *p = f->inode->pipe;
+	if (!p->readers)
+		return POLLERR;
+	return PIPE_SIZE - p->len >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
 }
 
 static void pipe_free_if_done(struct pipe *p, struct inode *inode)
@@ -104,6 +121,7 @@ static void pipe_release_read(struct file *f)
 	struct pipe *p = f->inode->pipe;
 	p->readers--;
 	wait_queue_wake_all(&p->writable);
+	wait_queue_wake_all(&vfs_poll_wait);
 	pipe_free_if_done(p, f->inode);
 }
 
@@ -112,18 +130,21 @@ static void pipe_release_write(struct file *f)
 	struct pipe *p = f->inode->pipe;
 	p->writers--;
 	wait_queue_wake_all(&p->readable);
+	wait_queue_wake_all(&vfs_poll_wait);
 	pipe_free_if_done(p, f->inode);
 }
 
 static const struct file_ops pipe_read_ops = {
 	.read = pipe_read,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll_read,
 	.release = pipe_release_read,
 };
 
 static const struct file_ops pipe_write_ops = {
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll_write,
 	.release = pipe_release_write,
 };
 

@@ -175,3 +175,84 @@ out:
 	file_put(f);
 	return rc;
 }
+
+/* sendfile: through a kernel buffer, from a file that has pages. */
+ssize_t sys_sendfile(int out_fd, int in_fd, uptr_t uoffset, size_t count)
+{
+	struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
+	ssize_t rc = 0;
+	u64 pos;
+	u8 *buf = NULL;
+
+	if (!in || !out) {
+		rc = -EBADF;
+		goto out;
+	}
+	if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ||
+	    (in->flags & O_PATH) || (out->flags & O_PATH)) {
+		rc = -EBADF;
+		goto out;
+	}
+	if (!S_ISREG(in->inode->mode) || (out->flags & O_APPEND)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (uoffset) {
+		s64 off;
+		if (copy_from_user(&off, uoffset, sizeof(off))) {
+			rc = -EFAULT;
+			goto out;
+		}
+		if (off < 0) {
+			rc = -EINVAL;
+			goto out;
+		}
+		pos = (u64)off;
+	} else {
+		pos = in->pos;
+	}
+	count = MIN(count, MAX_RW_COUNT);
+	size_t chunk = MIN(count, 64UL << 10);
+	buf = kmalloc(chunk ? chunk : 1);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	size_t done = 0;
+	while (done < count) {
+		struct uio r = { .kbuf = buf, .len = MIN(chunk, count - done) };
+		u64 rpos = pos + done;
+		ssize_t n = vfs_read(in, &r, &rpos);
+		if (n <= 0) {
+			if (n < 0 && !done)
+				rc = n;
+			break;
+		}
+		struct uio w = { .kbuf = buf, .len = (size_t)n };
+		ssize_t m = vfs_write(out, &w, &out->pos);
+		if (m <= 0) {
+			if (!done)
+				rc = m < 0 ? m : -EIO;
+			break;
+		}
+		done += (size_t)m;
+		if (m < n)
+			break;
+	}
+	if (done)
+		rc = (ssize_t)done;
+	if (done && uoffset) {
+		s64 end = (s64)(pos + done);
+		if (copy_to_user(uoffset, &end, sizeof(end)))
+			rc = -EFAULT;
+	} else if (done) {
+		in->pos = pos + done;
+	}
+out:
+	kfree(buf);
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
+	return rc;
+}

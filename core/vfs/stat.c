@@ -23,6 +23,8 @@ void vfs_fill_stat(struct inode *inode, struct stat *st)
 	st->st_ino = inode->ino;
 	st->st_nlink = inode->nlink;
 	st->st_mode = inode->mode;
+	st->st_uid = inode->uid;
+	st->st_gid = inode->gid;
 	st->st_rdev = inode->rdev;
 	st->st_size = (s64)inode_size(inode);
 	st->st_blksize = PAGE_SIZE;
@@ -118,6 +120,8 @@ int sys_statx(int dirfd, uptr_t path, int flags, u32 mask, uptr_t statxbuf)
 	stx.stx_blksize = PAGE_SIZE;
 	stx.stx_nlink = inode->nlink;
 	stx.stx_mode = (u16)inode->mode;
+	stx.stx_uid = inode->uid;
+	stx.stx_gid = inode->gid;
 	stx.stx_ino = inode->ino;
 	stx.stx_size = inode_size(inode);
 	stx.stx_blocks = inode->nr_pages * (PAGE_SIZE / 512);

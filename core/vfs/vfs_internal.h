@@ -84,6 +84,7 @@ struct inode {
 	u32 mode;
 	u32 nlink;
 	u32 refs;                  /* dentries and files */
+	u32 uid, gid;
 	u32 rdev;
 	u64 size;
 	struct vfs_time atime, mtime, ctime;
@@ -134,6 +135,8 @@ struct file_ops {
 	ssize_t (*read)(struct file *f, struct uio *u, u64 *pos);
 	ssize_t (*write)(struct file *f, struct uio *u, u64 *pos);
 	long (*ioctl)(struct file *f, unsigned cmd, uptr_t arg);
+	/* What it is ready for now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
+	unsigned (*poll)(struct file *f);
 	void (*release)(struct file *f);
 	bool seekable;
 };
@@ -310,6 +313,19 @@ void fd_set_cloexec(int fd, bool on);
 /* ---- chardev.c, console.c ---- */
 const struct file_ops *chardev_ops(u32 rdev);
 extern const struct file_ops console_ops;
+
+/* ---- poll.c ---- */
+#define POLLIN     0x001
+#define POLLPRI    0x002
+#define POLLOUT    0x004
+#define POLLERR    0x008
+#define POLLHUP    0x010
+#define POLLNVAL   0x020
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
+unsigned file_poll(struct file *f);
+/* Woken whenever a pipe's readiness may have changed. */
+extern struct wait_queue vfs_poll_wait;
 
 /* ---- pipe.c ---- */
 int pipe_create(struct file **rd, struct file **wr, int flags);

@@ -1,7 +1,8 @@
 """The user-space tooling, tested on the host: tools/mkinitramfs.py (the
 archive, read back by an independent parser and by BusyBox cpio, and run
 in a chroot), tools/qemu-run.py (against stand-ins for QEMU),
-tools/mkiso.sh --initramfs and the make rules of mk/userspace.mk.
+tools/mkiso.sh --initramfs, the make rules of mk/userspace.mk, and the
+QEMU test harness itself with Linux standing in for Kevlar.
 """
 import os
 import shutil
@@ -15,7 +16,8 @@ import time
 import pexpect
 import pytest
 
-from kevlar_qemu import ROOT, boot, make_command, make_iso, user_build
+from kevlar_qemu import (ROOT, boot, make_command, make_iso, run_job, sections, user_build,
+                         user_lines)
 
 MKINITRAMFS = os.path.join(ROOT, "tools", "mkinitramfs.py")
 QEMU_RUN = os.path.join(ROOT, "tools", "qemu-run.py")
@@ -128,7 +130,7 @@ def test_contents(inputs):
                     ("etc", 0o755), ("root", 0o700)):
         assert mode[d] == stat.S_IFDIR | perm, d
     assert mode["init"] == stat.S_IFREG | 0o755 and data["init"].startswith(b"#!/bin/sh\n")
-    assert b"kevlar: init exited with status $status" in data["init"]
+    assert b"/bin/sh /script" in data["init"] and data["init"].rstrip().endswith(b"exit $?")
     assert data["script"] == inputs["job"].read_bytes()
     assert data["etc/group"] == b"root:x:0:\n"
     # The extra tree comes last and wins; its modes and symlinks are kept.
@@ -200,13 +202,13 @@ def test_the_image_runs_in_a_linux_chroot(inputs, tmp_path):
                               timeout=300)
 
     r = run_init()
-    assert r.stdout == "job ran\nkevlar: init exited with status 3\n", r.stdout + r.stderr
+    assert r.stdout == "job ran\n", r.stdout + r.stderr
     assert r.returncode == 3
     (root / "script").write_text("sh /usr/libexec/kevlar-tests/run-all.sh\n")
     r = run_init()
     assert r.returncode == 0, r.stdout
     assert "FAIL" not in r.stdout and r.stdout.count("PASS ") > 300
-    assert r.stdout.endswith("failed\nkevlar: init exited with status 0\n")
+    assert r.stdout.endswith("failed\n")
 
 
 # ------------------------------------------------------------- qemu-run
@@ -359,3 +361,25 @@ def test_make_initramfs_rebuilds_exactly_when_inputs_change(tmp_path):
     assert direct.read_bytes() == out.read_bytes()
     r = make("initramfs", f"INITRAMFS={out}")
     assert "CPIO" in r.stdout and "script" not in members_of(out)
+
+
+# ------------------------------------------------ the harness, on Linux
+STAND_IN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "linux-stand-in")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare") or
+                    not shutil.which("xorriso"), reason="needs root, unshare and xorriso")
+def test_harness_agrees_with_itself_when_linux_stands_in(monkeypatch):
+    """run_job with linux-stand-in/qemu-system-x86_64 first in PATH: the
+    job's output goes through the ISO, qemu-run.py and the parsers the
+    user-space tests use, and matches a direct host run line for line."""
+    monkeypatch.setenv("PATH", STAND_IN + os.pathsep + os.environ["PATH"])
+    run = run_job("balanced", "sh /usr/libexec/kevlar-tests/run-all.sh\n", timeout=300)
+    assert run.status == 0, run.output
+    begin, end = r"=== (?P<name>[\w.-]+)", r"=== (?P<name>[\w.-]+): exit (?P<status>\d+)"
+    guest = sections(user_lines(run.output), begin, end)
+    host = subprocess.run(["sh", os.path.join(user_build(), "run-all.sh"), user_build()],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True).stdout
+    assert guest == sections(host.splitlines(), begin, end)
+    assert len(guest) == len([n for n in os.listdir(os.path.join(ROOT, "tests", "user"))
+                              if n.endswith(".c")])

@@ -75,14 +75,14 @@ def good_archive():
     a.trailer()
     expect = {
         "/bin": ("d", "755"),
-        "/bin/busybox": ("f", "755", len(blob), "%08x" % zlib.crc32(blob)),
+        "/bin/busybox": ("f", "755", str(len(blob)), "%08x" % zlib.crc32(blob)),
         "/bin/sh": ("l", "busybox"),
         "/bin/ls": ("l", "/bin/busybox"),
         "/etc": ("d", "700"),
-        "/etc/motd": ("f", "644", 25, "%08x" % zlib.crc32(b"hello from the initramfs\n")),
-        "/etc/empty": ("f", "600", 0, "00000000"),
-        "/etc/one": ("f", "640", 7, "%08x" % zlib.crc32(b"linked\n")),
-        "/etc/two": ("f", "640", 7, "%08x" % zlib.crc32(b"linked\n")),
+        "/etc/motd": ("f", "644", "25", "%08x" % zlib.crc32(b"hello from the initramfs\n")),
+        "/etc/empty": ("f", "600", "0", "00000000"),
+        "/etc/one": ("f", "640", "7", "%08x" % zlib.crc32(b"linked\n")),
+        "/etc/two": ("f", "640", "7", "%08x" % zlib.crc32(b"linked\n")),
     }
     return a, expect
 
