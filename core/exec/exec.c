@@ -170,6 +170,7 @@ static void commit(struct exec_state *st, struct mm *mm, uptr_t entry, uptr_t sp
 	mmu_activate(t->thread.space);
 	t->kernel = false;
 	mm_put(old);
+	task_vfork_release(t);   /* a vfork parent has its mm back */
 	thread_set_fs_base(&t->thread, 0);
 	thread_fpu_reset(&t->thread);
 	sighand_exec(t->sighand);

@@ -55,6 +55,13 @@ struct fs_context *fs_fork(struct fs_context *parent)
 	return fs;
 }
 
+struct fs_context *fs_get(struct fs_context *fs)
+{
+	if (fs && fs != &kernel_fs)
+		fs->refs++;
+	return fs;
+}
+
 void fs_put(struct fs_context *fs)
 {
 	if (!fs || fs == &kernel_fs || --fs->refs)

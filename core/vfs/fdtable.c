@@ -97,6 +97,12 @@ struct files *files_fork(struct files *parent)
 	return files;
 }
 
+struct files *files_get(struct files *files)
+{
+	files->refs++;
+	return files;
+}
+
 void files_put(struct files *files)
 {
 	if (!files || --files->refs)

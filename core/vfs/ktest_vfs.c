@@ -22,6 +22,7 @@
 #include <kevlar/printk.h>
 #include <kevlar/string.h>
 #include <kevlar/svc.h>
+#include <ifc/fsstore.h>
 #include <kevlar/vm.h>
 #include "../ktest/ktest.h"
 #include "vfs_internal.h"
@@ -475,6 +476,16 @@ static void test_mounts(void)
 	CHECK_RC(vfs_getcwd(cwd, sizeof(cwd)), 5);
 	CHECK_RC(vfs_chdir("/"), 0);
 	CHECK_RC(sb_create_type("ext2", 0755, &rc) == NULL ? rc : 0, -ENODEV);
+
+	/* The store serves a service only its own mounts: not Core, not devfs. */
+	if (ring_containment()) {
+		struct super_block *root_sb = vfs_root()->inode->sb;
+		CHECK_RC(fsstore_create_impl(root_sb->id, vfs_root()->inode->ino, (const u8 *)"x", 1,
+					     S_IFREG | 0644, 0), -EPERM);
+		CHECK_RC(fsstore_unlink_impl(root_sb->id, vfs_root()->inode->ino, (const u8 *)"t", 1),
+			 -EPERM);
+	}
+	CHECK_RC(fsstore_root_impl(SB_MAX + 1), -EINVAL);
 }
 
 int ktest_vfs(void)

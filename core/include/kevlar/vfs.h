@@ -118,6 +118,8 @@ struct files *files_create(void);
 /* A copy, as fork does: the same open file descriptions, shared. NULL if
  * out of memory. */
 struct files *files_fork(struct files *parent);
+/* Another reference to the same table (CLONE_FILES). */
+struct files *files_get(struct files *files);
 /* Drops a reference; the last closes every descriptor. */
 void files_put(struct files *files);
 /* execve: closes the descriptors marked close-on-exec. */
@@ -133,6 +135,8 @@ int fd_install(struct file *f, bool cloexec);
  * umask (022). */
 struct fs_context *fs_create(void);
 struct fs_context *fs_fork(struct fs_context *parent);
+/* Another reference to the same context (CLONE_FS). */
+struct fs_context *fs_get(struct fs_context *fs);
 void fs_put(struct fs_context *fs);
 
 #endif
