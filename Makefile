@@ -94,6 +94,10 @@ KASFLAGS := -Wa,--noexecstack -D__ASSEMBLY__ -Iplatform/include -Iplatform/x86_6
 HDR_PLATFORM := platform/include
 HDR_CORE     := $(HDR_PLATFORM) caps/include core/include $(GEN)/include
 HDR_SERVICES := $(HDR_PLATFORM) caps/include $(GEN)/include
+ifeq ($(RINGS),1)
+# One ring: the generated headers inline Core's dispatch into services.
+HDR_SERVICES += core/include
+endif
 
 find_src = $(shell find $(1) -name '*.$(2)' 2>/dev/null | LC_ALL=C sort)
 obj_of   = $(patsubst %,$(BUILD)/obj/%.o,$(1))

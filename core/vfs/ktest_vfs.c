@@ -5,12 +5,8 @@
  *                  errors, descriptors, pipes, devices, mounts, from the
  *                  kernel's side (the system calls' user copies are tested
  *                  from user space)
- *   tmpfs-restart  tmpfs faults in the middle of operations after files
- *                  were written: each caller gets -EIO, tmpfs restarts,
- *                  and every file is still there with its data
- *   vfs-tree       prints the tree under / with each file's size and
- *                  checksum, for the boot test to compare with the
- *                  initramfs it packed
+ *
+ * tmpfs-restart and vfs-tree are in ktest_tmpfs.c.
  */
 #ifdef KEVLAR_KTEST
 #include <services.h>
@@ -25,90 +21,7 @@
 #include <ifc/fsstore.h>
 #include <kevlar/vm.h>
 #include "../ktest/ktest.h"
-#include "vfs_internal.h"
-
-static unsigned failures, checks;
-
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		checks++;                                                       \
-		if (!(cond)) {                                                  \
-			failures++;                                             \
-			printk("vfs-test: FAIL line %d: %s: ", __LINE__, #cond); \
-			printk(__VA_ARGS__);                                    \
-			printk("\n");                                           \
-		}                                                               \
-	} while (0)
-
-#define CHECK_RC(expr, want)                                                    \
-	do {                                                                    \
-		long _got = (long)(expr);                                       \
-		CHECK(_got == (long)(want), "%s = %ld, want %ld", #expr, _got, (long)(want)); \
-	} while (0)
-
-/* A files table and fs context for kinit while a test runs. */
-static struct files *saved_files;
-static struct fs_context *saved_fs;
-
-static void enter_process(void)
-{
-	struct task *t = current_task();
-	saved_files = t->files;
-	saved_fs = t->fs;
-	t->files = files_create();
-	t->fs = fs_create();
-}
-
-static void leave_process(void)
-{
-	struct task *t = current_task();
-	files_put(t->files);
-	fs_put(t->fs);
-	t->files = saved_files;
-	t->fs = saved_fs;
-}
-
-static int stat_path(const char *path, int flags, struct stat *st)
-{
-	struct dentry *d;
-	int rc = vfs_lookup_at(AT_FDCWD, path, flags, &d);
-	if (rc)
-		return rc;
-	vfs_fill_stat(d->inode, st);
-	dput(d);
-	return 0;
-}
-
-static int write_file(const char *path, const char *data, size_t len, int flags)
-{
-	struct file *f;
-	int rc = vfs_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | flags, 0666, &f);
-	if (rc)
-		return rc;
-	ssize_t n = kernel_write(f, data, len, (flags & O_APPEND) ? 0 : 0);
-	file_put(f);
-	return n < 0 ? (int)n : (size_t)n == len ? 0 : -EIO;
-}
-
-/* Reads the whole file into buf (NUL-terminated); its length or -errno. */
-static long read_file(const char *path, char *buf, size_t size)
-{
-	struct file *f;
-	int rc = vfs_openat(AT_FDCWD, path, O_RDONLY, 0, &f);
-	if (rc)
-		return rc;
-	ssize_t n = kernel_read(f, buf, size - 1, 0);
-	file_put(f);
-	if (n >= 0)
-		buf[n] = 0;
-	return n;
-}
-
-static bool exists(const char *path)
-{
-	struct stat st;
-	return stat_path(path, AT_SYMLINK_NOFOLLOW, &st) == 0;
-}
+#include "ktest_vfs.h"
 
 /* ---- ktest=vfs ---- */
 
@@ -221,7 +134,7 @@ static void test_symlinks(void)
 	struct file *f;
 	CHECK_RC(vfs_symlinkat("made", AT_FDCWD, "/t/dangling"), 0);
 	CHECK_RC(vfs_openat(AT_FDCWD, "/t/dangling", O_WRONLY | O_CREAT, 0600, &f), 0);
-	if (!failures)
+	if (!vfs_test_failures)
 		file_put(f);
 	CHECK(exists("/t/made"), "target made");
 	CHECK_RC(vfs_openat(AT_FDCWD, "/t/dangling", O_WRONLY | O_CREAT | O_EXCL, 0600, &f),
@@ -490,7 +403,7 @@ static void test_mounts(void)
 
 int ktest_vfs(void)
 {
-	failures = checks = 0;
+	vfs_test_failures = vfs_test_checks = 0;
 	enter_process();
 	test_paths();
 	test_symlinks();
@@ -499,166 +412,8 @@ int ktest_vfs(void)
 	test_pipes_and_devices();
 	test_mounts();
 	leave_process();
-	printk("vfs-test: %u checks, %u failed\n", checks, failures);
-	return failures ? -1 : 0;
+	printk("vfs-test: %u checks, %u failed\n", vfs_test_checks, vfs_test_failures);
+	return vfs_test_failures ? -1 : 0;
 }
 
-/* ---- ktest=tmpfs-restart ---- */
-
-static u32 tmpfs_epoch(void)
-{
-	struct svc_info info;
-	svc_get_info(SVC_tmpfs, &info);
-	return info.status == SVC_RUNNING ? info.epoch : 0;
-}
-
-/* Everything written before the faults, checked after each one. */
-static void check_files(const char *when)
-{
-	char buf[64];
-	struct stat st;
-
-	CHECK_RC(read_file("/keep/a.txt", buf, sizeof(buf)), 13);
-	CHECK(!strcmp(buf, "first file\nok"), "%s: a.txt is '%s'", when, buf);
-	CHECK_RC(read_file("/keep/sub/b.txt", buf, sizeof(buf)), 6);
-	CHECK(!strcmp(buf, "second"), "%s: b.txt is '%s'", when, buf);
-	CHECK_RC(read_file("/keep/link", buf, sizeof(buf)), 6);
-	CHECK_RC(stat_path("/keep/hard", 0, &st), 0);
-	CHECK(st.st_nlink == 2 && st.st_size == 13, "%s: hard link nlink %lu", when, st.st_nlink);
-	CHECK_RC(stat_path("/keep/big", 0, &st), 0);
-	CHECK(st.st_size == 5 * PAGE_SIZE, "%s: big is %ld bytes", when, st.st_size);
-	CHECK(!exists("/keep/ktest-fault-pf") && !exists("/keep/ktest-fault-panic"),
-	      "%s: a half-made file", when);
-}
-
-static void fault_and_check(const char *what, int rc, u32 *epoch)
-{
-	u32 now = tmpfs_epoch();
-	CHECK(rc == -EIO, "%s returned %d, want -EIO", what, rc);
-	CHECK(now == *epoch + 1, "%s: tmpfs epoch %u -> %u", what, *epoch, now);
-	*epoch = now;
-	check_files(what);
-	printk("tmpfs-restart: %s: -EIO, tmpfs restarted (epoch %u), files intact\n", what, now);
-}
-
-int ktest_tmpfs_restart(void)
-{
-	struct file *open_file, *f;
-	char buf[64];
-
-	failures = checks = 0;
-	if (!ring_containment()) {
-		printk("tmpfs-restart: no containment in this profile\n");
-		return -1;
-	}
-	enter_process();
-	CHECK_RC(vfs_mkdirat(AT_FDCWD, "/keep", 0755), 0);
-	CHECK_RC(vfs_mkdirat(AT_FDCWD, "/keep/sub", 0755), 0);
-	CHECK_RC(write_file("/keep/a.txt", "first file\nok", 13, 0), 0);
-	CHECK_RC(write_file("/keep/sub/b.txt", "second", 6, 0), 0);
-	CHECK_RC(vfs_symlinkat("sub/b.txt", AT_FDCWD, "/keep/link"), 0);
-	CHECK_RC(vfs_linkat(AT_FDCWD, "/keep/a.txt", AT_FDCWD, "/keep/hard", 0), 0);
-	u8 *page = kmalloc(PAGE_SIZE);
-	memset(page, 0x5a, PAGE_SIZE);
-	CHECK_RC(vfs_openat(AT_FDCWD, "/keep/big", O_WRONLY | O_CREAT, 0644, &f), 0);
-	for (int i = 0; i < 5; i++)
-		CHECK_RC(kernel_write(f, page, PAGE_SIZE, (u64)i * PAGE_SIZE), PAGE_SIZE);
-	file_put(f);
-	CHECK_RC(vfs_openat(AT_FDCWD, "/keep/open", O_RDWR | O_CREAT, 0644, &open_file), 0);
-	CHECK_RC(kernel_write(open_file, "before", 6, 0), 6);
-	check_files("written");
-
-	u32 epoch = tmpfs_epoch();
-	fault_and_check("create (page fault)",
-			vfs_openat(AT_FDCWD, "/keep/ktest-fault-pf", O_WRONLY | O_CREAT, 0644, &f),
-			&epoch);
-	fault_and_check("mkdir (panic)", vfs_mkdirat(AT_FDCWD, "/keep/ktest-fault-panic", 0755),
-			&epoch);
-	fault_and_check("rename (page fault)",
-			vfs_renameat2(AT_FDCWD, "/keep/sub/b.txt", AT_FDCWD,
-				      "/keep/ktest-fault-pf", 0), &epoch);
-	CHECK(exists("/keep/sub/b.txt"), "the rename did not half-happen");
-
-	/* The description opened before the faults still works, and grows. */
-	CHECK_RC(kernel_write(open_file, " after", 6, 6), 6);
-	CHECK_RC(kernel_read(open_file, buf, sizeof(buf), 0), 12);
-	CHECK(!memcmp(buf, "before after", 12), "open file");
-	file_put(open_file);
-	/* And the restarted tmpfs does everything again. */
-	CHECK_RC(write_file("/keep/new", "new", 3, 0), 0);
-	CHECK_RC(vfs_renameat2(AT_FDCWD, "/keep/new", AT_FDCWD, "/keep/sub/new", 0), 0);
-	CHECK_RC(vfs_unlinkat(AT_FDCWD, "/keep/sub/new", 0), 0);
-	CHECK_RC(vfs_mkdirat(AT_FDCWD, "/keep/d", 0755), 0);
-	CHECK_RC(vfs_unlinkat(AT_FDCWD, "/keep/d", AT_REMOVEDIR), 0);
-	check_files("after the restarts");
-	kfree(page);
-	leave_process();
-	printk("tmpfs-restart: %u checks, %u failed\n", checks, failures);
-	return failures ? -1 : 0;
-}
-
-/* ---- ktest=vfs-tree ---- */
-
-static u32 crc32(const u8 *p, size_t n, u32 crc)
-{
-	crc = ~crc;
-	for (size_t i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
-	}
-	return ~crc;
-}
-
-static u32 file_crc(struct inode *inode)
-{
-	u32 crc = 0;
-	for (u64 off = 0; off < inode->size; off += PAGE_SIZE) {
-		size_t n = MIN(PAGE_SIZE, inode->size - off);
-		paddr_t pa = pagecache_page(inode, off / PAGE_SIZE, false);
-		if (pa == PADDR_NONE) {
-			static const u8 zeros[PAGE_SIZE];
-			crc = crc32(zeros, n, crc);
-		} else {
-			crc = crc32(phys_to_virt(pa), n, crc);
-		}
-	}
-	return crc;
-}
-
-static void print_tree(struct dentry *dir, char *path, size_t len)
-{
-	list_for_each(it, &dir->children) {
-		struct dentry *c = list_entry(it, struct dentry, sibling);
-		struct inode *inode = c->inode;
-		if (len + 1 + c->len >= PATH_MAX)
-			continue;
-		path[len] = '/';
-		memcpy(path + len + 1, c->name, c->len + 1);
-		if (S_ISREG(inode->mode))
-			printk("tree: %s f %o %lu %08x\n", path, inode->mode & 07777, inode->size,
-			       file_crc(inode));
-		else if (S_ISLNK(inode->mode))
-			printk("tree: %s l %s\n", path, inode->target);
-		else if (S_ISDIR(inode->mode))
-			printk("tree: %s d %o\n", path, inode->mode & 07777);
-		else
-			printk("tree: %s o %o\n", path, inode->mode);
-		if (S_ISDIR(inode->mode) && !c->mounted)
-			print_tree(c, path, len + 1 + c->len);
-	}
-	path[len] = 0;
-}
-
-int ktest_vfs_tree(void)
-{
-	char *path = kmalloc(PATH_MAX);
-	if (!path || !vfs_root())
-		return -1;
-	path[0] = 0;
-	print_tree(vfs_root(), path, 0);
-	printk("tree: end\n");
-	kfree(path);
-	return 0;
-}
 #endif

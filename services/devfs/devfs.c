@@ -9,15 +9,8 @@
 #include <caps.h>
 #include <services.h>
 #include <ifc/entropy.h>
-/*
- * In ludicrous the generated header of a multi-provider interface inlines
- * its dispatch and includes Core's <kevlar/svc.h>, which a service may
- * not see; the prototypes it would check are only left out there.
- */
-#ifndef KEVLAR_PROFILE_LUDICROUS
 #include <ifc/chardev.h>
 #include <ifc/filesystem.h>
-#endif
 #include <ifc/fsstore.h>
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
