@@ -46,7 +46,7 @@ struct exec_state {
 static int open_exec(struct exec_state *st, const char *path)
 {
 	ssize_t n;
-	int err;
+	int err = -ENOENT;   /* in case the open fails without saying why */
 
 	st->file = vfs_open_kernel(path, O_RDONLY, &err);
 	if (!st->file)
@@ -190,7 +190,7 @@ static int exec_common(struct exec_state *st, struct trap_frame *regs)
 {
 	struct mm *mm = NULL;
 	uptr_t entry = 0, sp = 0;
-	int err;
+	int err = 0;
 
 	st->head = kpage_alloc(0);
 	st->args.scratch = st->args.from_kernel ? NULL : kpage_alloc(5);

@@ -46,7 +46,7 @@ KPARAM("init", set_init, "/path: the first program (default /init)");
 static int prepare_init_task(void)
 {
 	struct task *t = current_task();
-	int err;
+	int err = -ENOENT;
 
 	t->files = files_create();
 	t->fs = fs_create();

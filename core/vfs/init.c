@@ -86,7 +86,9 @@ void vfs_init(void)
 	if (rc)
 		printk("vfs: tmpfs failed to set up the root (error %d)\n", rc);
 	vfs_set_root(root->root);
+	rootfs_allow(true);
 	unpack_modules();
+	rootfs_allow(false);
 	mount_dev();
 	printk("vfs: root tmpfs, devfs on /dev\n");
 }

@@ -19,6 +19,7 @@
 #include <kevlar/string.h>
 #include <kevlar/svc.h>
 #include <ifc/fsstore.h>
+#include <ifc/rootfs.h>
 #include <kevlar/vm.h>
 #include "../ktest/ktest.h"
 #include "ktest_vfs.h"
@@ -399,6 +400,9 @@ static void test_mounts(void)
 			 -EPERM);
 	}
 	CHECK_RC(fsstore_root_impl(SB_MAX + 1), -EINVAL);
+	/* The boot archive's interface is closed once boot is over. */
+	CHECK_RC(rootfs_mkdir_impl((const u8 *)"late", 4, 0755), -EPERM);
+	CHECK(!exists("/late"), "made after boot");
 }
 
 int ktest_vfs(void)

@@ -10,9 +10,9 @@ extern unsigned vfs_test_failures, vfs_test_checks;
 
 #define CHECK(cond, ...)                                                        \
 	do {                                                                    \
-		vfs_test_checks++;                                                       \
+		vfs_test_checks++;                                              \
 		if (!(cond)) {                                                  \
-			vfs_test_failures++;                                             \
+			vfs_test_failures++;                                    \
 			printk("vfs-test: FAIL line %d: %s: ", __LINE__, #cond); \
 			printk(__VA_ARGS__);                                    \
 			printk("\n");                                           \

@@ -3,7 +3,9 @@
  * archive's files. Paths are relative to the root of the tree, whatever
  * the calling task's cwd; modes are set exactly as the archive says (no
  * umask), as Linux's initramfs does. The changes go through the root's
- * filesystem like any other.
+ * filesystem like any other. The interface is open only while the boot
+ * archive is being unpacked: afterwards every call is -EPERM, so the
+ * token that allows it is worth nothing once boot is over.
  */
 #include <services.h>
 #include <ifc/rootfs.h>
@@ -12,9 +14,18 @@
 #include <kevlar/string.h>
 #include "vfs_internal.h"
 
+static bool open_for_boot;
+
+void rootfs_allow(bool allow)
+{
+	open_for_boot = allow;
+}
+
 /* A NUL-terminated copy of a counted path, and a walk from the root. */
 static int begin(const u8 *path, size_t len, char **out, struct walk_ctx *w)
 {
+	if (!open_for_boot)
+		return -EPERM;
 	if (len == 0)
 		return -ENOENT;
 	if (len >= PATH_MAX)

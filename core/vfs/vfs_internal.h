@@ -264,6 +264,8 @@ struct super_block *sb_create(const char *type, u16 svc, u32 root_mode);
  * failure sb is gone. */
 int vfs_mount_at(struct dentry *dir, struct super_block *sb);
 extern struct super_block *pipe_sb;
+/* rootfs.c: whether the initramfs may create files (only during boot). */
+void rootfs_allow(bool allow);
 /* context.c: the root of the tree, once vfs_init() made it. */
 void vfs_set_root(struct dentry *root);
 
