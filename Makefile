@@ -187,7 +187,9 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segme
 ifeq ($(RINGS),1)
 # Ludicrous: one ring, one link-time-optimized image, shims inlined away.
 RING_OBJS := $(KOBJS)
-KLINK := $(CC) $(KCFLAGS) -flto=auto -fuse-linker-plugin -nostdlib -no-pie -static -Wl,--build-id=none \
+# (maybe-uninitialized after whole-program inlining is noisy; each file is
+# still compiled with it.)
+KLINK := $(CC) $(KCFLAGS) -Wno-maybe-uninitialized -flto=auto -fuse-linker-plugin -nostdlib -no-pie -static -Wl,--build-id=none \
 	$(addprefix -Wl$(comma),$(KLDFLAGS))
 else
 RING_OBJS := $(BUILD)/ring0.o $(BUILD)/ring1.o $(SVC_LINKED)
