@@ -18,7 +18,7 @@ def test_every_fault_is_contained_and_the_service_restarts(profile):
     # The registry saw each failure and brought the service back each time.
     assert len(re.findall(r"svc: faulty failed: ", run.output)) == len(KINDS)
     assert f"svc: faulty restarted (epoch {len(KINDS) + 1})" in run
-    assert "ring: service 1 ran past its 300 ms watchdog" in run
+    assert run.search(r"ring: service \d+ ran past its 300 ms watchdog at faulty_ktest_fault_run\+0x")
     # The kernel kept running to the end: a clean power-off, not a reset.
     assert "ktest: passed" in run and POWER_OFF in run
     assert REBOOT not in run and "Kernel panic" not in run
