@@ -7,6 +7,7 @@
  * than SYSRET but has none of its non-canonical-address pitfalls.
  */
 #include <kevlar/asm.h>
+#include "trapframe_asm.h"
 
 #define PERCPU_KSTACK   0
 #define PERCPU_USER_RSP 8
@@ -26,21 +27,7 @@ syscall_entry:
 	pushq %rcx                        /* rip */
 	pushq $0                          /* error */
 	pushq $0x100                      /* vector: VEC_SYSCALL */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	movq %rsp, %rdi
 	xorl %ebp, %ebp
 	cld

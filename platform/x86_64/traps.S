@@ -5,26 +5,13 @@
  * struct trap_frame and calls trap_dispatch(frame).
  */
 #include <kevlar/asm.h>
+#include "trapframe_asm.h"
 
 	.text
 	.code64
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	/* From user mode: switch to the kernel's GS base. */
 	testb $3, 0x90(%rsp)
 	jz 1f
