@@ -174,9 +174,12 @@ static void commit(struct exec_state *st, struct mm *mm, uptr_t entry, uptr_t sp
 	thread_set_fs_base(&t->thread, 0);
 	thread_fpu_reset(&t->thread);
 	sighand_exec(t->sighand);
+	memset(&t->altstack, 0, sizeof(t->altstack));
 
-	u64 cs = regs->cs, ss = regs->ss;
+	u64 cs = regs->cs, ss = regs->ss, vector = regs->vector;
 	memset(regs, 0, sizeof(*regs));
+	regs->vector = vector;
+	regs->error = (u64)-1;   /* nothing to restart */
 	regs->rip = entry;
 	regs->rsp = sp;
 	regs->rflags = USER_RFLAGS;

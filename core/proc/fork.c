@@ -82,6 +82,8 @@ static long do_clone(const struct clone_args_k *a)
 	}
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
+	child->exit_signal = (int)(a->flags & CSIGNAL);
+	child->altstack = parent->altstack;
 
 	struct trap_frame regs = *thread_user_regs(&parent->thread);
 	regs.rax = 0;

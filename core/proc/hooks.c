@@ -4,17 +4,12 @@
  */
 #include <kevlar/irq.h>
 #include <kevlar/platform.h>
+#include <kevlar/errno.h>
 #include <kevlar/printk.h>
+#include <kevlar/signal.h>
 #include <kevlar/task.h>
 #include <kevlar/vm.h>
 #include "proc_internal.h"
-
-/* Linux signal numbers, for the wait status of a killed task. */
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGFPE  8
-#define SIGBUS  7
-#define SIGSEGV 11
 
 void core_thread_started(void)
 {
@@ -30,39 +25,53 @@ void core_return_to_user(struct trap_frame *f)
 {
 	if (current_task()->need_resched)
 		schedule();
+	signal_return_to_user(f);
 }
 
-static int signal_for(u64 vector)
-{
-	switch (vector) {
-	case 0: case 16: case 19: return SIGFPE;
-	case 6: return SIGILL;
-	case 1: case 3: return SIGTRAP;
-	case 17: return SIGBUS;
-	default: return SIGSEGV;
-	}
-}
-
-/* Until signals exist, a fatal user exception kills the task with the
- * signal Linux would have sent, and says so. */
+/* A fatal exception in user mode: the signal Linux sends for it. */
 void core_user_fault(struct trap_frame *f)
 {
 	struct task *t = current_task();
-	int sig = signal_for(f->vector);
 
-	printk("%s[%d]: killed by signal %d: exception %lu at ip 0x%lx sp 0x%lx error %lu\n",
-	       t->comm, t->pid, sig, f->vector, f->rip, f->rsp, f->error);
-	task_exit(sig);
+	switch (f->vector) {
+	case 0:
+		signal_force(SIGFPE, FPE_INTDIV, f->rip);
+		break;
+	case 1: case 3:
+		signal_force(SIGTRAP, f->vector == 3 ? SI_KERNEL : TRAP_BRKPT, f->rip);
+		break;
+	case 6:
+		signal_force(SIGILL, ILL_ILLOPN, f->rip);
+		break;
+	case 14:
+		signal_force(t->fault_signal, t->fault_code, t->fault_addr);
+		break;
+	case 16: case 19:
+		signal_force(SIGFPE, FPE_FLTINV, f->rip);
+		break;
+	case 17:
+		signal_force(SIGBUS, BUS_ADRALN, f->rip);
+		break;
+	default:   /* #GP, #SS, ...: no address to report, as Linux */
+		signal_force(SIGSEGV, SI_KERNEL, 0);
+		break;
+	}
 }
 
 /* A user page fault: the VM maps the page (demand paging, copy-on-write)
- * or refuses, and a refused fault from user mode kills the task. */
+ * or refuses; a refused fault from user mode becomes SIGSEGV (no mapping,
+ * or not allowed) or SIGBUS (the page could not be had). */
 int core_page_fault(uptr_t addr, u64 error)
 {
 	struct task *t = current_task();
 
 	if (!t || !t->mm)
 		return -1;
-	return vm_fault_hook(t->mm, addr, error) == 0 ? 0 : -1;
+	int rc = vm_fault_hook(t->mm, addr, error);
+	if (!rc)
+		return 0;
+	t->fault_addr = addr;
+	t->fault_signal = rc == -EFAULT || rc == -EACCES ? SIGSEGV : SIGBUS;
+	t->fault_code = rc == -EFAULT ? SEGV_MAPERR : rc == -EACCES ? SEGV_ACCERR : BUS_ADRERR;
+	return -1;
 }
-

@@ -9,6 +9,7 @@
 #include <kevlar/irq.h>
 #include <kevlar/panic.h>
 #include <kevlar/platform.h>
+#include <kevlar/signal.h>
 #include <kevlar/spinlock.h>
 #include <kevlar/task.h>
 #include <kevlar/time.h>
@@ -93,21 +94,49 @@ void sched_wakeup(struct task *t)
 	irq_restore(flags);
 }
 
-int sched_sleep(struct wait_queue *wq, u64 deadline_ns)
+static int sleep_on(struct wait_queue *wq, u64 deadline_ns, bool intr)
 {
 	u64 flags = irq_save();
 	struct task *t = current_task();
 
+	if (intr && signal_pending(t)) {
+		irq_restore(flags);
+		return -EINTR;
+	}
 	t->state = TASK_SLEEPING;
+	t->sleep_intr = intr;
 	t->wake_at_ns = deadline_ns;
 	if (wq)
 		list_add_tail(&wq->waiters, &t->run_node);
 	if (deadline_ns)
 		list_add_tail(&timed_sleepers, &t->timer_node);
 	schedule();
-	bool timed_out = deadline_ns && clock_monotonic_ns() >= deadline_ns;
+	t->sleep_intr = false;
+	int rc = 0;
+	if (intr && signal_pending(t))
+		rc = -EINTR;
+	else if (deadline_ns && clock_monotonic_ns() >= deadline_ns)
+		rc = -ETIMEDOUT;
 	irq_restore(flags);
-	return timed_out ? -ETIMEDOUT : 0;
+	return rc;
+}
+
+int sched_sleep(struct wait_queue *wq, u64 deadline_ns)
+{
+	return sleep_on(wq, deadline_ns, false);
+}
+
+int sched_sleep_intr(struct wait_queue *wq, u64 deadline_ns)
+{
+	return sleep_on(wq, deadline_ns, true);
+}
+
+void sched_wakeup_signal(struct task *t)
+{
+	u64 flags = irq_save();
+	if (t->state == TASK_STOPPED || (t->state == TASK_SLEEPING && t->sleep_intr))
+		wake(t);
+	irq_restore(flags);
 }
 
 void wait_queue_wake_all(struct wait_queue *wq)
@@ -134,6 +163,7 @@ void core_timer_tick(void)
 	struct task *cur = current_task();
 
 	wake_expired(now);
+	itimer_tick(now);
 	if (++slice_ticks >= TIMESLICE_TICKS && !list_empty(&run_queue))
 		cur->need_resched = true;
 	if (cur == &idle_task && !list_empty(&run_queue))

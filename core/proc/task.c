@@ -9,6 +9,7 @@
 #include <kevlar/mm.h>
 #include <kevlar/panic.h>
 #include <kevlar/printk.h>
+#include <kevlar/signal.h>
 #include <kevlar/string.h>
 #include <kevlar/uaccess.h>
 #include <kevlar/task.h>
@@ -33,6 +34,7 @@ struct task *task_alloc(const char *comm)
 	list_init(&t->sibling);
 	list_init(&t->run_node);
 	list_init(&t->timer_node);
+	list_init(&t->itimer_node);
 	list_init(&t->child_exit.waiters);
 	list_init(&t->vfork_done.waiters);
 	t->state = TASK_SLEEPING;   /* not runnable until started */
@@ -80,6 +82,19 @@ struct task *task_find(pid_t pid)
 	}
 	irq_restore(flags);
 	return found;
+}
+
+struct task *task_next_after(pid_t pid)
+{
+	struct task *best = NULL;
+	u64 flags = irq_save();
+	list_for_each(pos, &all_tasks) {
+		struct task *t = list_entry(pos, struct task, all_node);
+		if (t->pid > pid && (!best || t->pid < best->pid))
+			best = t;
+	}
+	irq_restore(flags);
+	return best;
 }
 
 unsigned task_live_count(void)
@@ -157,13 +172,16 @@ void task_exit(int status)
 		int zero = 0;
 		copy_to_user(t->clear_child_tid, &zero, sizeof(zero));
 	}
+	signal_task_gone(t);
 	task_release_resources(t);
 	irq_disable();
 	reparent_children(t);
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
-	if (t->parent)
-		wait_queue_wake_all(&t->parent->child_exit);
+	if (status & 0x7f)
+		signal_notify_parent(t, status & 0x80 ? CLD_DUMPED : CLD_KILLED, status & 0x7f);
+	else
+		signal_notify_parent(t, CLD_EXITED, (status >> 8) & 0xff);
 	schedule();
 	kpanic("task %d ran after exiting", t->pid);
 }

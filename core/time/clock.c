@@ -6,6 +6,7 @@
 #include <syscalls.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
+#include <kevlar/signal.h>
 #include <kevlar/task.h>
 #include <kevlar/time.h>
 #include <kevlar/uaccess.h>
@@ -100,12 +101,44 @@ long sys_time(uptr_t tloc)
 	return t;
 }
 
-/* Sleeps until the monotonic clock reaches 'deadline'. */
-static int sleep_until(u64 deadline)
+/* Writes the time left until 'deadline' to rem (if given). */
+static int write_remaining(uptr_t rem, u64 deadline)
 {
-	while (clock_monotonic_ns() < deadline)
-		sched_sleep(NULL, deadline);
+	u64 now = clock_monotonic_ns();
+	u64 left = deadline > now ? deadline - now : 0;
+	struct timespec ts = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC) };
+	return rem && copy_to_user(rem, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+/*
+ * Sleeps until the monotonic clock reaches 'deadline'. A signal ends the
+ * sleep: the time left goes to rem and the call asks to be restarted
+ * through restart_syscall, which sleeps until the same deadline (when
+ * the signal had no handler: a stop and continue) or fails with EINTR.
+ */
+static int sleep_until(u64 deadline, uptr_t rem)
+{
+	while (clock_monotonic_ns() < deadline) {
+		if (sched_sleep_intr(NULL, deadline) == -EINTR) {
+			struct task *t = current_task();
+			if (write_remaining(rem, deadline))
+				return -EFAULT;
+			t->restart_deadline_ns = deadline;
+			t->restart_rem = rem;
+			return -ERESTART_RESTARTBLOCK;
+		}
+	}
 	return 0;
+}
+
+long sys_restart_syscall(void)
+{
+	struct task *t = current_task();
+	if (!t->restart_deadline_ns)
+		return -EINTR;
+	u64 deadline = t->restart_deadline_ns;
+	t->restart_deadline_ns = 0;
+	return sleep_until(deadline, t->restart_rem);
 }
 
 static int read_timespec(uptr_t req, s64 *ns)
@@ -126,7 +159,7 @@ int sys_nanosleep(uptr_t req, uptr_t rem)
 	int rc = read_timespec(req, &ns);
 	if (rc)
 		return rc;
-	return sleep_until(clock_monotonic_ns() + (u64)ns);
+	return sleep_until(clock_monotonic_ns() + (u64)ns, rem);
 }
 
 int sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
@@ -141,7 +174,11 @@ int sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
 	if (rc)
 		return rc;
 	s64 wait = flags & TIMER_ABSTIME ? ns - now : ns;
-	return wait > 0 ? sleep_until(clock_monotonic_ns() + (u64)wait) : 0;
+	if (wait <= 0)
+		return 0;
+	int r = sleep_until(clock_monotonic_ns() + (u64)wait, flags & TIMER_ABSTIME ? 0 : rem);
+	/* An absolute sleep restarts with its own arguments. */
+	return r == -ERESTART_RESTARTBLOCK && (flags & TIMER_ABSTIME) ? -ERESTARTNOHAND : r;
 }
 
 int sys_sched_yield(void)

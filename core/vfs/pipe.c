@@ -3,13 +3,14 @@
  * an open file description of one anonymous pipefs inode. Readers sleep
  * while it is empty and writers remain, writers while it is full and
  * readers remain; a write of at most PIPE_BUF bytes is never interleaved
- * with another. Writing with no reader left is -EPIPE (SIGPIPE comes
- * with signals).
+ * with another. Writing with no reader left sends SIGPIPE and fails with
+ * EPIPE. A signal interrupts a sleeping reader or writer.
  */
 #include <syscalls.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/printk.h>
+#include <kevlar/signal.h>
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
 
@@ -40,7 +41,9 @@ static ssize_t pipe_read(struct file *f, struct uio *u, u64 *pos)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		sched_sleep(&p->readable, 0);
+		if (signal_pending(current_task()))
+			return -ERESTARTSYS;
+		sched_sleep_intr(&p->readable, 0);
 	}
 	size_t n = MIN(u->len, (size_t)p->len);
 	size_t first = MIN(n, (size_t)(PIPE_SIZE - p->head));
@@ -61,13 +64,17 @@ static ssize_t pipe_write(struct file *f, struct uio *u, u64 *pos)
 	bool atomic = u->len <= PIPE_BUF;
 
 	while (done < u->len) {
-		if (!p->readers)
+		if (!p->readers) {
+			signal_send_user(current_task(), SIGPIPE);
 			return done ? (ssize_t)done : -EPIPE;
+		}
 		size_t room = PIPE_SIZE - p->len;
 		if (!room || (atomic && room < u->len)) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (ssize_t)done : -EAGAIN;
-			sched_sleep(&p->writable, 0);
+			if (signal_pending(current_task()))
+				return done ? (ssize_t)done : -ERESTARTSYS;
+			sched_sleep_intr(&p->writable, 0);
 			continue;
 		}
 		size_t n = MIN(room, u->len - done);

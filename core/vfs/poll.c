@@ -9,6 +9,7 @@
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
+#include <kevlar/signal.h>
 #include <kevlar/time.h>
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
@@ -67,7 +68,10 @@ int sys_poll(uptr_t ufds, u32 nfds, int timeout)
 			break;
 		if (deadline && clock_monotonic_ns() >= deadline)
 			break;
-		sched_sleep(&vfs_poll_wait, deadline);
+		if (sched_sleep_intr(&vfs_poll_wait, deadline) == -EINTR) {
+			rc = -ERESTARTNOHAND;
+			goto out;
+		}
 	}
 	for (u32 i = 0; i < nfds; i++) {
 		if (copy_to_user(ufds + i * sizeof(*fds) + __builtin_offsetof(struct pollfd, revents),

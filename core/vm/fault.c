@@ -112,8 +112,10 @@ int vm_fault_hook(struct mm *mm, uptr_t addr, u64 error)
 	if (addr >= USER_TOP || (error & PF_RSVD))
 		return -EFAULT;
 	v = vma_lookup(mm, addr);
-	if (!v || !access_allowed(v, error))
+	if (!v)
 		return -EFAULT;
+	if (!access_allowed(v, error))
+		return -EACCES;
 	if ((err = page_obtain(mm, v, va, error & PF_WRITE, &pa)))
 		return err;
 	return map_page(mm, v, va, pa);

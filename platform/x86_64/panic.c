@@ -62,7 +62,7 @@ bool fault_fixup(struct trap_frame *f)
 
 	if (f->vector == 14) {
 		u64 addr = read_cr2();
-		if (addr < USER_TOP && (user || fixup) && core_page_fault(addr, f->error) == 0)
+		if ((user || (fixup && addr < USER_TOP)) && core_page_fault(addr, f->error) == 0)
 			return true;
 	}
 	if (user) {

@@ -25,7 +25,7 @@ syscall_entry:
 	pushq %r11                        /* rflags */
 	pushq $(GDT_UCODE | 3)            /* cs */
 	pushq %rcx                        /* rip */
-	pushq $0                          /* error */
+	pushq %rax                        /* error: the call's number, for restarts */
 	pushq $0x100                      /* vector: VEC_SYSCALL */
 	PUSH_GPRS
 	movq %rsp, %rdi

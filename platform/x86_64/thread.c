@@ -79,6 +79,42 @@ void thread_fpu_reset(struct thread *t)
 		fpu_restore(t);
 }
 
+/* The MXCSR bits this CPU accepts (FXSAVE's MXCSR_MASK; 0 means the
+ * architectural default 0xffbf). */
+static u32 mxcsr_mask(void)
+{
+	static u32 mask;
+	if (!mask) {
+		u8 buf[THREAD_FPU_SIZE] __attribute__((aligned(16)));
+		memset(buf, 0, sizeof(buf));
+		__asm__ __volatile__("fxsave64 %0" : "=m"(buf));
+		memcpy(&mask, buf + 28, sizeof(mask));
+		if (!mask)
+			mask = 0xffbf;
+	}
+	return mask;
+}
+
+void thread_fpu_save(struct thread *t, void *buf)
+{
+	if (t == boot_cpu.current)
+		fpu_save(t);
+	memcpy(buf, t->fpu, THREAD_FPU_SIZE);
+}
+
+void thread_fpu_load(struct thread *t, const void *buf)
+{
+	u32 mxcsr;
+
+	memcpy(t->fpu, buf, THREAD_FPU_SIZE);
+	/* Reserved MXCSR bits would make FXRSTOR fault: drop them. */
+	memcpy(&mxcsr, t->fpu + 24, sizeof(mxcsr));
+	mxcsr &= mxcsr_mask();
+	memcpy(t->fpu + 24, &mxcsr, sizeof(mxcsr));
+	if (t == boot_cpu.current)
+		fpu_restore(t);
+}
+
 int thread_create(struct thread *t, void *owner)
 {
 	memset(t, 0, sizeof(*t));

@@ -37,9 +37,9 @@ START_TEST(refused_faults)
 	t_mmap_anon(mm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, PROT_EXEC, PRIV | MAP_FIXED);
 	ck_assert_int_eq(vm_fault_hook(mm, BASE - 1, PF_USER), -EFAULT);
 	ck_assert_int_eq(vm_fault_hook(mm, BASE + 3 * PAGE_SIZE, PF_USER), -EFAULT);
-	ck_assert_int_eq(vm_fault_hook(mm, BASE, PF_USER | PF_WRITE), -EFAULT);
-	ck_assert_int_eq(vm_fault_hook(mm, BASE, PF_USER | PF_INSTR), -EFAULT);
-	ck_assert_int_eq(vm_fault_hook(mm, BASE + PAGE_SIZE, PF_USER), -EFAULT);
+	ck_assert_int_eq(vm_fault_hook(mm, BASE, PF_USER | PF_WRITE), -EACCES);
+	ck_assert_int_eq(vm_fault_hook(mm, BASE, PF_USER | PF_INSTR), -EACCES);
+	ck_assert_int_eq(vm_fault_hook(mm, BASE + PAGE_SIZE, PF_USER), -EACCES);
 	ck_assert_int_eq(vm_fault_hook(mm, BASE, PF_USER | PF_RSVD | PF_PROT), -EFAULT);
 	ck_assert_int_eq(vm_fault_hook(mm, USER_TOP, PF_USER), -EFAULT);
 	ck_assert_int_eq(vm_fault_hook(mm, 0xffff888000000000UL, 0), -EFAULT);
@@ -217,7 +217,7 @@ START_TEST(kernel_access_breaks_cow)
 	((u8 *)phys_to_virt(pa))[5] = 0;
 	/* The page tables follow the new frame; the area stays read-only. */
 	ck_assert_uint_eq(t_byte(mm, (uptr_t)at + 5), 0);
-	ck_assert_int_eq(t_access(mm, (uptr_t)at, true, false), -EFAULT);
+	ck_assert_int_eq(t_access(mm, (uptr_t)at, true, false), -EACCES);
 	ck_assert_int_eq(vm_access_page(mm, 0x1000, false, &pa), -EFAULT);
 	mm_put(mm);
 	host_file_destroy(f);

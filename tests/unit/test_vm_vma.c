@@ -173,9 +173,9 @@ START_TEST(mprotect_splits_and_merges)
 	/* The mapped page lost its write right at once. */
 	mmu_lookup(mm_space(mm), base + PAGE_SIZE, &rights);
 	ck_assert_uint_eq(rights & MMU_WRITE, 0);
-	ck_assert_int_eq(t_access(mm, base + PAGE_SIZE, true, false), -EFAULT);
+	ck_assert_int_eq(t_access(mm, base + PAGE_SIZE, true, false), -EACCES);
 	ck_assert_uint_eq(t_byte(mm, base + PAGE_SIZE), 7);
-	ck_assert_int_eq(t_access(mm, base, false, true), -EFAULT);     /* not PROT_EXEC */
+	ck_assert_int_eq(t_access(mm, base, false, true), -EACCES);     /* not PROT_EXEC */
 	ck_assert_int_eq(vm_mprotect(mm, base + PAGE_SIZE, PAGE_SIZE, RW), 0);
 	ck_assert_uint_eq(t_nvmas(mm), 1);
 	ck_assert_int_eq(t_write(mm, base + PAGE_SIZE, "x", 1), 0);
@@ -192,7 +192,7 @@ START_TEST(mprotect_none_keeps_contents)
 	t_mmap_anon(mm, base, 2 * PAGE_SIZE, RW, PRIV | MAP_FIXED);
 	t_write(mm, base, "hello", 6);
 	ck_assert_int_eq(vm_mprotect(mm, base, 2 * PAGE_SIZE, PROT_NONE), 0);
-	ck_assert_int_eq(t_access(mm, base, false, false), -EFAULT);
+	ck_assert_int_eq(t_access(mm, base, false, false), -EACCES);
 	ck_assert_uint_eq(host_mmu_mapped(mm_space(mm)), 0);
 	ck_assert_uint_eq(mm->resident, 1);
 	ck_assert_int_eq(vm_mprotect(mm, base, PAGE_SIZE, PROT_READ), 0);

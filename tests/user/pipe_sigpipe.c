@@ -1,4 +1,3 @@
-/* needs: signals */
 /* Writing to a pipe nobody reads: SIGPIPE, or EPIPE when it is ignored. */
 #include "usertest.h"
 #include <signal.h>

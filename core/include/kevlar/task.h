@@ -11,6 +11,7 @@
 
 #include <kevlar/list.h>
 #include <kevlar/ring.h>
+#include <kevlar/signal.h>
 #include <kevlar/thread.h>
 #include <kevlar/types.h>
 
@@ -19,6 +20,7 @@ typedef int pid_t;
 enum task_state {
 	TASK_RUNNABLE,      /* on the run queue, or running */
 	TASK_SLEEPING,      /* on a wait queue */
+	TASK_STOPPED,       /* by SIGSTOP and friends, until SIGCONT */
 	TASK_ZOMBIE,        /* exited, waiting for its parent */
 };
 
@@ -62,6 +64,26 @@ struct task {
 	struct sighand *sighand;       /* signal actions, shared with CLONE_SIGHAND */
 	u64 sigmask;                   /* blocked signals (bit n-1 for signal n) */
 
+	/* Signal state (core/signal). */
+	u64 sig_pending;               /* sent, not yet delivered */
+	struct ksiginfo sig_info[NSIG];    /* what each pending signal carries */
+	u64 saved_sigmask;             /* sigsuspend and friends: restored after delivery */
+	bool restore_sigmask;
+	bool sleep_intr;               /* sleeping, and a signal may wake it */
+	int exit_signal;               /* sent to the parent at exit (clone's CSIGNAL) */
+	int stop_report;               /* WUNTRACED: the stop signal not yet reported */
+	bool cont_report;              /* WCONTINUED: a continue not yet reported */
+	struct { uptr_t sp; int flags; u64 size; } altstack;    /* sigaltstack */
+	u64 restart_deadline_ns;       /* restart_syscall: an interrupted sleep's end */
+	uptr_t restart_rem;
+	u64 itimer_next_ns;            /* ITIMER_REAL: next expiry (0 = disarmed) */
+	u64 itimer_interval_ns;
+	struct list itimer_node;
+	u64 cpu_itimer[4];             /* ITIMER_VIRTUAL, ITIMER_PROF: value, interval (ns) */
+	uptr_t fault_addr;             /* the last user page fault refused */
+	int fault_signal;              /* and the signal for it */
+	int fault_code;                /* with its SEGV_* / BUS_* code */
+
 	struct list run_node;          /* run queue or wait queue */
 	struct list timer_node;        /* timed sleepers, by deadline */
 	struct list all_node;          /* every task */
@@ -80,6 +102,11 @@ void sched_wakeup(struct task *t);
 /* Puts the current task to sleep on 'wq' until sched_wakeup() or, if
  * deadline_ns is not 0, until then. Returns 0, or -ETIMEDOUT. */
 int sched_sleep(struct wait_queue *wq, u64 deadline_ns);
+/* The same, but a signal the task does not block ends the sleep early
+ * with -EINTR (also at once, if one is already pending). */
+int sched_sleep_intr(struct wait_queue *wq, u64 deadline_ns);
+/* Makes a stopped or interruptibly sleeping task runnable (signals). */
+void sched_wakeup_signal(struct task *t);
 /* Wakes every task sleeping on 'wq'. */
 void wait_queue_wake_all(struct wait_queue *wq);
 void sched_enqueue(struct task *t);
@@ -90,6 +117,9 @@ struct task *task_alloc(const char *comm);
 /* Starts a kernel thread running fn(arg). */
 struct task *kthread_start(const char *comm, void (*fn)(void *), void *arg);
 struct task *task_find(pid_t pid);
+/* The task with the smallest pid above 'pid', or NULL: for walking every
+ * task while the list may change. */
+struct task *task_next_after(pid_t pid);
 /* Ends the current task with a wait4 status; never returns. */
 __noreturn void task_exit(int status);
 /* Frees a reaped zombie. */
@@ -100,17 +130,19 @@ unsigned task_live_count(void);
 /* Wait-status encodings (as wait4 reports them). */
 #define WSTATUS_EXITED(code)  (((code) & 0xff) << 8)
 #define WSTATUS_SIGNALED(sig) ((sig) & 0x7f)
+#define WSTATUS_STOPPED(sig)  ((((sig) & 0xff) << 8) | 0x7f)
+#define WSTATUS_CONTINUED     0xffff
 
 /* A vforked child calls this when it execs or exits: its parent goes on. */
 void task_vfork_release(struct task *t);
 
-/* Signal actions of a process (rt_sigaction). Delivery comes with the
- * signal machinery; today the actions are recorded and reported. */
-#define NSIG 64
-struct sigaction;
+/* Signal actions of a process (rt_sigaction), shared by CLONE_SIGHAND. */
+struct sigaction_k {
+	u64 handler, flags, restorer, mask;
+};
 struct sighand {
 	unsigned refs;
-	struct { u64 handler, flags, restorer, mask; } action[NSIG];
+	struct sigaction_k action[NSIG];
 };
 struct sighand *sighand_fork(struct sighand *parent, bool share);
 void sighand_put(struct sighand *sh);

@@ -69,8 +69,8 @@ mmu_space_t mm_space(const struct mm *mm);
 
 /*
  * A page fault at 'addr' with the CPU's error code. Returns 0 if the page
- * is now mapped (demand zero, file page, copy-on-write), -EFAULT if the
- * access is not allowed (no VMA, or the rights forbid it), -ENOMEM if
+ * is now mapped (demand zero, file page, copy-on-write), -EFAULT if no
+ * VMA covers it, -EACCES if the VMA's rights forbid the access, -ENOMEM if
  * memory ran out.
  */
 int vm_fault_hook(struct mm *mm, uptr_t addr, u64 error);

@@ -59,5 +59,10 @@ void thread_adopt_boot(struct thread *boot, void *owner);
 void thread_set_fs_base(struct thread *t, u64 base);
 /* Gives the running thread t a fresh FPU/SSE state (execve). */
 void thread_fpu_reset(struct thread *t);
+/* Copies t's user FPU/SSE state (THREAD_FPU_SIZE bytes, FXSAVE's
+ * layout) to buf, or loads it from buf (reserved MXCSR bits cleared, so
+ * that no image can make the load fault): signal frames. */
+void thread_fpu_save(struct thread *t, void *buf);
+void thread_fpu_load(struct thread *t, const void *buf);
 
 #endif

@@ -11,7 +11,7 @@
 struct trap_frame {
 	u64 r15, r14, r13, r12, r11, r10, r9, r8;
 	u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	u64 vector, error;
+	u64 vector, error;              /* a system call's error: its number */
 	u64 rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
 };
 

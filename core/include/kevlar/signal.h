@@ -1,0 +1,142 @@
+/*
+ * Signals: Linux's numbers, actions and siginfo, and Core's calls for
+ * sending them. Delivery happens on the way back to user mode
+ * (core/signal/deliver.c); a task sleeping interruptibly is woken by a
+ * signal it does not block, and its system call returns -EINTR or one of
+ * the restart codes below, which never reach user space.
+ */
+#ifndef KEVLAR_SIGNAL_H
+#define KEVLAR_SIGNAL_H
+
+#include <kevlar/types.h>
+
+struct task;
+struct trap_frame;
+
+#define SIGHUP    1
+#define SIGINT    2
+#define SIGQUIT   3
+#define SIGILL    4
+#define SIGTRAP   5
+#define SIGABRT   6
+#define SIGBUS    7
+#define SIGFPE    8
+#define SIGKILL   9
+#define SIGUSR1   10
+#define SIGSEGV   11
+#define SIGUSR2   12
+#define SIGPIPE   13
+#define SIGALRM   14
+#define SIGTERM   15
+#define SIGSTKFLT 16
+#define SIGCHLD   17
+#define SIGCONT   18
+#define SIGSTOP   19
+#define SIGTSTP   20
+#define SIGTTIN   21
+#define SIGTTOU   22
+#define SIGURG    23
+#define SIGXCPU   24
+#define SIGXFSZ   25
+#define SIGVTALRM 26
+#define SIGPROF   27
+#define SIGWINCH  28
+#define SIGIO     29
+#define SIGPWR    30
+#define SIGSYS    31
+#define SIGRTMIN  32     /* the kernel's; C libraries keep a few for themselves */
+#define NSIG      64
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO   0x00000004
+#define SA_RESTORER  0x04000000
+#define SA_ONSTACK   0x08000000
+#define SA_RESTART   0x10000000
+#define SA_NODEFER   0x40000000
+#define SA_RESETHAND 0x80000000
+
+#define SIGBIT(sig)   (1UL << ((sig) - 1))
+#define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define SIG_STOPS     (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+
+/* si_code values. */
+#define SI_USER     0
+#define SI_KERNEL   0x80
+#define SI_QUEUE    (-1)
+#define SI_TIMER    (-2)
+#define SI_TKILL    (-6)
+#define ILL_ILLOPN  2
+#define FPE_INTDIV  1
+#define FPE_FLTINV  7
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN  1
+#define BUS_ADRERR  2
+#define TRAP_BRKPT  1
+#define CLD_EXITED  1
+#define CLD_KILLED  2
+#define CLD_DUMPED  3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+/* System-call results that ask for a restart; user space never sees them. */
+#define ERESTARTSYS           512   /* restart unless a handler without SA_RESTART ran */
+#define ERESTARTNOINTR        513   /* always restart */
+#define ERESTARTNOHAND        514   /* restart only if no handler ran */
+#define ERESTART_RESTARTBLOCK 516   /* restart through restart_syscall */
+
+/* What a signal carries: the fields of Linux's siginfo_t this kernel
+ * fills, which the delivery code lays out as Linux does. */
+struct ksiginfo {
+	int signo;
+	int code;
+	int errno_;
+	int pid;             /* sender, or the child for SIGCHLD */
+	u32 uid;
+	int status;          /* SIGCHLD: exit code or signal */
+	uptr_t addr;         /* faults: the address */
+	u64 value;           /* sigqueue, timers */
+};
+
+/* The siginfo_t layout user space sees (128 bytes). */
+struct user_siginfo {
+	s32 si_signo, si_errno, si_code, pad;
+	union {
+		struct { s32 pid; u32 uid; s32 status; s32 pad; s64 utime, stime; } chld;
+		struct { s32 pid; u32 uid; u64 value; } kill;
+		struct { u64 addr; } fault;
+		u8 bytes[112];
+	};
+};
+_Static_assert(sizeof(struct user_siginfo) == 128, "siginfo_t");
+
+/* Sends sig to the task t (pid may be 0: no sender, the kernel). Returns
+ * 0 (also when the signal is ignored) or -EINVAL. */
+int signal_send(struct task *t, int sig, const struct ksiginfo *info);
+/* A signal from user space with SI_USER and the sender's pid. */
+int signal_send_user(struct task *t, int sig);
+/* Sends sig to every member of process group pgrp; -ESRCH if none. */
+int signal_send_pgrp(int pgrp, int sig, const struct ksiginfo *info);
+/* A fault's signal: delivered even if blocked or ignored (then with the
+ * default action), as Linux does for synchronous signals. */
+void signal_force(int sig, int code, uptr_t addr);
+/* A signal the current task does not block is pending. */
+bool signal_pending(const struct task *t);
+/* True if sig would be discarded if sent to t now (ignored, not blocked). */
+bool signal_ignored(const struct task *t, int sig);
+bool signal_blocked(const struct task *t, int sig);
+/* Delivers pending signals on the way back to user mode, and finishes
+ * restartable system calls. */
+void signal_return_to_user(struct trap_frame *f);
+/* The parent's side of a child's exit, stop or continue. */
+void signal_notify_parent(struct task *child, int code, int status);
+/* An exiting task drops its timers. */
+void signal_task_gone(struct task *t);
+/* Timers (alarm, setitimer ITIMER_REAL): checked at every tick. */
+void itimer_tick(u64 now_ns);
+
+#endif

@@ -1,0 +1,245 @@
+/*
+ * Sending signals. A signal becomes pending on its task (one instance of
+ * each standard signal; real-time signals are not queued more than once
+ * either, yet); a task that does not block it is woken if it sleeps
+ * interruptibly, and takes it on its way back to user mode. Signals the
+ * task ignores and does not block are dropped at once, as Linux does.
+ * SIGCONT resumes a stopped process and discards pending stop signals; a
+ * stop signal discards a pending SIGCONT.
+ */
+#include <syscalls.h>
+#include <kevlar/errno.h>
+#include <kevlar/irq.h>
+#include <kevlar/signal.h>
+#include <kevlar/string.h>
+#include <kevlar/task.h>
+#include "signal_internal.h"
+
+const struct sigaction_k *sig_action(const struct task *t, int sig)
+{
+	static const struct sigaction_k dfl;
+	return t->sighand ? &t->sighand->action[sig - 1] : &dfl;
+}
+
+enum sig_default sig_default_action(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
+		return SIG_DEFAULT_IGNORE;
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return SIG_DEFAULT_STOP;
+	case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS:
+	case SIGFPE: case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
+		return SIG_DEFAULT_CORE;
+	default:
+		return SIG_DEFAULT_TERM;
+	}
+}
+
+bool signal_blocked(const struct task *t, int sig)
+{
+	return (t->sigmask & SIGBIT(sig)) != 0;
+}
+
+bool signal_ignored(const struct task *t, int sig)
+{
+	if (signal_blocked(t, sig))
+		return false;
+	u64 h = sig_action(t, sig)->handler;
+	return h == SIG_IGN || (h == SIG_DFL && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
+}
+
+bool signal_pending(const struct task *t)
+{
+	return (t->sig_pending & ~t->sigmask) != 0;
+}
+
+/* A stopped task goes on; its parent hears of it. Interrupts are off. */
+static void resume_stopped(struct task *t)
+{
+	if (t->state != TASK_STOPPED)
+		return;
+	t->stop_report = 0;
+	t->cont_report = true;
+	sched_wakeup_signal(t);
+	signal_notify_parent(t, CLD_CONTINUED, SIGCONT);
+}
+
+int signal_send(struct task *t, int sig, const struct ksiginfo *info)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (!sig || !t || t->kernel || t->state == TASK_ZOMBIE)
+		return 0;
+
+	u64 flags = irq_save();
+	if (sig == SIGCONT || sig == SIGKILL) {
+		t->sig_pending &= ~SIG_STOPS;
+		resume_stopped(t);
+	} else if (SIGBIT(sig) & SIG_STOPS) {
+		t->sig_pending &= ~SIGBIT(SIGCONT);
+	}
+	if (signal_ignored(t, sig)) {
+		irq_restore(flags);
+		return 0;
+	}
+	if (!(t->sig_pending & SIGBIT(sig))) {
+		t->sig_pending |= SIGBIT(sig);
+		if (info) {
+			t->sig_info[sig - 1] = *info;
+		} else {
+			memset(&t->sig_info[sig - 1], 0, sizeof(t->sig_info[0]));
+			t->sig_info[sig - 1].code = SI_KERNEL;
+		}
+		t->sig_info[sig - 1].signo = sig;
+	}
+	if (!signal_blocked(t, sig)) {
+		if (sig == SIGKILL && t->state == TASK_STOPPED)
+			sched_wakeup_signal(t);
+		else if (t->state == TASK_SLEEPING && t->sleep_intr)
+			sched_wakeup_signal(t);
+	}
+	irq_restore(flags);
+	return 0;
+}
+
+int signal_send_user(struct task *t, int sig)
+{
+	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = current_task()->tgid };
+	return signal_send(t, sig, &info);
+}
+
+void signal_force(int sig, int code, uptr_t addr)
+{
+	struct task *t = current_task();
+	struct ksiginfo info = { .signo = sig, .code = code, .addr = addr };
+
+	u64 flags = irq_save();
+	if (signal_blocked(t, sig) || sig_action(t, sig)->handler == SIG_IGN) {
+		t->sigmask &= ~SIGBIT(sig);
+		if (t->sighand)
+			t->sighand->action[sig - 1].handler = SIG_DFL;
+	}
+	irq_restore(flags);
+	signal_send(t, sig, &info);
+}
+
+/* Calls fn for every live user task; stops early when fn returns false. */
+void for_each_user_task(bool (*fn)(struct task *t, void *arg), void *arg)
+{
+	pid_t last = 0;
+
+	/* Walk by increasing pid: the task list may change while fn runs. */
+	for (;;) {
+		struct task *next = task_next_after(last);
+		if (!next)
+			return;
+		last = next->pid;
+		if (next->kernel || next->state == TASK_ZOMBIE)
+			continue;
+		if (!fn(next, arg))
+			return;
+	}
+}
+
+struct pgrp_send {
+	pid_t pgrp;
+	int sig;
+	const struct ksiginfo *info;
+	int found;
+};
+
+static bool send_if_in_pgrp(struct task *t, void *arg)
+{
+	struct pgrp_send *s = arg;
+	if (t->pgid == s->pgrp) {
+		s->found++;
+		signal_send(t, s->sig, s->info);
+	}
+	return true;
+}
+
+int signal_send_pgrp(int pgrp, int sig, const struct ksiginfo *info)
+{
+	struct pgrp_send s = { pgrp, sig, info, 0 };
+	if (pgrp <= 0)
+		return -ESRCH;
+	for_each_user_task(send_if_in_pgrp, &s);
+	return s.found ? 0 : -ESRCH;
+}
+
+static bool send_to_all(struct task *t, void *arg)
+{
+	struct pgrp_send *s = arg;
+	struct task *self = current_task();
+	if (t->pid != 1 && t->tgid != self->tgid) {
+		s->found++;
+		signal_send(t, s->sig, s->info);
+	}
+	return true;
+}
+
+int sys_kill(int pid, int sig)
+{
+	struct task *self = current_task();
+	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = self->tgid };
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0) {
+		struct task *t = task_find(pid);
+		if (!t || t->kernel || t->state == TASK_ZOMBIE)
+			return -ESRCH;
+		return signal_send(t, sig, &info);
+	}
+	if (pid == -1) {
+		struct pgrp_send s = { 0, sig, &info, 0 };
+		for_each_user_task(send_to_all, &s);
+		return s.found ? 0 : -ESRCH;
+	}
+	return signal_send_pgrp(pid == 0 ? self->pgid : -pid, sig, &info);
+}
+
+static int send_to_thread(int tgid, int tid, int sig)
+{
+	struct task *self = current_task();
+	struct ksiginfo info = { .signo = sig, .code = SI_TKILL, .pid = self->tgid };
+
+	if (tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	struct task *t = task_find(tid);
+	if (!t || t->kernel || t->state == TASK_ZOMBIE || (tgid > 0 && t->tgid != tgid))
+		return -ESRCH;
+	return signal_send(t, sig, &info);
+}
+
+int sys_tkill(int tid, int sig)
+{
+	return send_to_thread(0, tid, sig);
+}
+
+int sys_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0)
+		return -EINVAL;
+	return send_to_thread(tgid, tid, sig);
+}
+
+void signal_notify_parent(struct task *child, int code, int status)
+{
+	struct task *parent = child->parent;
+	if (!parent)
+		return;
+	int sig = code == CLD_EXITED || code == CLD_KILLED || code == CLD_DUMPED
+		? child->exit_signal : SIGCHLD;
+	const struct sigaction_k *act = sig_action(parent, SIGCHLD);
+	bool quiet = sig == SIGCHLD && (code == CLD_STOPPED || code == CLD_CONTINUED) &&
+		(act->flags & SA_NOCLDSTOP);
+	if (sig && !quiet) {
+		struct ksiginfo info = {
+			.signo = sig, .code = code, .pid = child->tgid, .status = status,
+		};
+		signal_send(parent, sig, &info);
+	}
+	wait_queue_wake_all(&parent->child_exit);
+}
