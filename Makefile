@@ -245,7 +245,11 @@ kernel: $(BUILD)/kernel.elf ## build only build/<profile>/kernel.elf
 deps: ## install (as root) or name the Debian packages the build needs
 	$(Q)tools/deps.sh
 
-QEMU_ARGS = -cdrom $(BUILD)/kevlar.iso -serial stdio -display none -no-reboot \
+# The console is this terminal, in raw mode: ^C, ^Z and ^\ go to Kevlar's
+# terminal (signal=off), and QEMU's escape is Ctrl-A (Ctrl-A x quits,
+# Ctrl-A c toggles QEMU's monitor, Ctrl-A Ctrl-A types a Ctrl-A).
+QEMU_ARGS = -cdrom $(BUILD)/kevlar.iso -display none -no-reboot \
+	-chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 -mon chardev=con0 \
 	-m $(QEMU_MEM) -smp $(QEMU_SMP) -cpu max
 
 run: deps ## boot PROFILE in QEMU on this terminal (CMDLINE=, INIT_SCRIPT=job.sh, ROOTFS_EXTRA=dir)

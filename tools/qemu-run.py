@@ -107,8 +107,9 @@ def run(cmd, expect_init=False, timeout=None, grace=10.0, log=None):
     except OSError as e:
         say(f"cannot run {cmd[0]}: {e.strerror}")
         return NO_QEMU
-    # ^C on the terminal reaches QEMU too (it keeps ISIG); wait for it to go.
-    # Being stopped ourselves (a test's timeout) stops QEMU first.
+    # A ^C meant for QEMU (a terminal that kept ISIG) must not end us before
+    # it; wait for QEMU to go. Being stopped ourselves (a test's timeout)
+    # stops QEMU first.
     old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
     old_term = signal.signal(signal.SIGTERM, terminated)
     console = Console()

@@ -42,7 +42,8 @@ static int set_init(const char *v)
 }
 KPARAM("init", set_init, "/path: the first program (default /init)");
 
-/* Gives kinit a filesystem context and the console as fds 0, 1, 2. */
+/* Gives kinit a filesystem context and the console as fds 0, 1, 2, and
+ * makes the console the controlling terminal of its session. */
 static int prepare_init_task(void)
 {
 	struct task *t = current_task();
@@ -58,6 +59,7 @@ static int prepare_init_task(void)
 	for (int fd = 0; fd < 3; fd++)
 		fd_install(fd ? file_get(console) : console, false);
 	t->pgid = t->sid = t->pid;
+	tty_console_set_session(t->sid, t->pgid);
 	return 0;
 }
 

@@ -97,6 +97,19 @@ struct task *task_next_after(pid_t pid)
 	return best;
 }
 
+void task_for_each_user(bool (*fn)(struct task *t, void *arg), void *arg)
+{
+	pid_t last = 0;
+
+	/* By pid, not by list: the list may change while fn runs. */
+	for (struct task *t; (t = task_next_after(last)); last = t->pid) {
+		if (t->kernel || t->state == TASK_ZOMBIE)
+			continue;
+		if (!fn(t, arg))
+			return;
+	}
+}
+
 unsigned task_live_count(void)
 {
 	unsigned n = 0;

@@ -124,24 +124,6 @@ void signal_force(int sig, int code, uptr_t addr)
 	signal_send(t, sig, &info);
 }
 
-/* Calls fn for every live user task; stops early when fn returns false. */
-void for_each_user_task(bool (*fn)(struct task *t, void *arg), void *arg)
-{
-	pid_t last = 0;
-
-	/* Walk by increasing pid: the task list may change while fn runs. */
-	for (;;) {
-		struct task *next = task_next_after(last);
-		if (!next)
-			return;
-		last = next->pid;
-		if (next->kernel || next->state == TASK_ZOMBIE)
-			continue;
-		if (!fn(next, arg))
-			return;
-	}
-}
-
 struct pgrp_send {
 	pid_t pgrp;
 	int sig;
@@ -164,7 +146,7 @@ int signal_send_pgrp(int pgrp, int sig, const struct ksiginfo *info)
 	struct pgrp_send s = { pgrp, sig, info, 0 };
 	if (pgrp <= 0)
 		return -ESRCH;
-	for_each_user_task(send_if_in_pgrp, &s);
+	task_for_each_user(send_if_in_pgrp, &s);
 	return s.found ? 0 : -ESRCH;
 }
 
@@ -194,7 +176,7 @@ int sys_kill(int pid, int sig)
 	}
 	if (pid == -1) {
 		struct pgrp_send s = { 0, sig, &info, 0 };
-		for_each_user_task(send_to_all, &s);
+		task_for_each_user(send_to_all, &s);
 		return s.found ? 0 : -ESRCH;
 	}
 	return signal_send_pgrp(pid == 0 ? self->pgid : -pid, sig, &info);

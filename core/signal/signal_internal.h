@@ -14,7 +14,6 @@ enum sig_default {
 
 const struct sigaction_k *sig_action(const struct task *t, int sig);
 enum sig_default sig_default_action(int sig);
-void for_each_user_task(bool (*fn)(struct task *t, void *arg), void *arg);
 /* Fills Linux's siginfo_t from what the kernel keeps. */
 void siginfo_to_user(struct user_siginfo *u, const struct ksiginfo *k);
 

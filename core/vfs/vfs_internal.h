@@ -326,8 +326,6 @@ extern const struct file_ops console_ops;
 #define POLLRDNORM 0x040
 #define POLLWRNORM 0x100
 unsigned file_poll(struct file *f);
-/* Woken whenever a pipe's readiness may have changed. */
-extern struct wait_queue vfs_poll_wait;
 
 /* ---- pipe.c ---- */
 int pipe_create(struct file **rd, struct file **wr, int flags);

@@ -1,4 +1,3 @@
-/* needs: shebang */
 /* execve of a "#!" script runs its interpreter with the script's path. */
 #include "usertest.h"
 

@@ -120,6 +120,9 @@ struct task *task_find(pid_t pid);
 /* The task with the smallest pid above 'pid', or NULL: for walking every
  * task while the list may change. */
 struct task *task_next_after(pid_t pid);
+/* Calls fn for every live user task, by increasing pid, until it returns
+ * false; fn may sleep. */
+void task_for_each_user(bool (*fn)(struct task *t, void *arg), void *arg);
 /* Ends the current task with a wait4 status; never returns. */
 __noreturn void task_exit(int status);
 /* Frees a reaped zombie. */

@@ -1,19 +1,29 @@
 /*
- * The console terminal: the serial line with a line discipline. Today it
- * is canonical mode only (echo, erase, kill, end-of-file, CR to NL);
- * termios, raw mode and job-control signals come with the interactive
- * shell.
+ * The console terminal: the serial line with Linux's line discipline
+ * (canonical and raw modes, echo, erase and kill, signals from VINTR,
+ * VQUIT and VSUSP), termios, the window size, and job control (a
+ * controlling session and its foreground process group).
  */
 #ifndef KEVLAR_TTY_H
 #define KEVLAR_TTY_H
 
+#include <kevlar/task.h>
 #include <kevlar/types.h>
 
 void tty_console_init(void);
-/* Blocks until a line (or end-of-file) is typed; copies at most n bytes
- * of it to user memory. Returns the count, 0 at end-of-file, -EFAULT. */
-ssize_t tty_console_read(uptr_t ubuf, size_t n);
+/* Reads as the terminal's mode says (a line in canonical mode, VMIN and
+ * VTIME otherwise) into user memory. Returns the count, 0 at end-of-file,
+ * -EAGAIN (nonblock), -EFAULT, -EIO or -ERESTARTSYS (job control, a
+ * signal). */
+ssize_t tty_console_read(uptr_t ubuf, size_t n, bool nonblock);
 /* Writes n bytes from user memory to the console. */
 ssize_t tty_console_write(uptr_t ubuf, size_t n);
+/* The terminal ioctls (termios, window size, process groups). */
+long tty_console_ioctl(unsigned cmd, uptr_t arg);
+/* A read would not block. */
+bool tty_console_readable(void);
+/* Makes the console the controlling terminal of session sid, with pgrp
+ * in the foreground (the kernel does this for init). */
+void tty_console_set_session(pid_t sid, pid_t pgrp);
 
 #endif

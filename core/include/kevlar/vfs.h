@@ -139,4 +139,8 @@ struct fs_context *fs_fork(struct fs_context *parent);
 struct fs_context *fs_get(struct fs_context *fs);
 void fs_put(struct fs_context *fs);
 
+/* poll and friends sleep here: woken whenever a pipe's or the
+ * terminal's readiness may have changed. */
+extern struct wait_queue vfs_poll_wait;
+
 #endif
