@@ -257,9 +257,12 @@ def fmt_ratio(r):
     return "-" if r is None else f"{r:.2f}"
 
 
-def row_order(results):
-    """The suite's order, with boot time and the ring rows last."""
-    ordinary = [r for r in results if r not in BOOT_ROWS + RING_ROWS]
+def row_order(results, order=None):
+    """The suite's order (as the guest printed it), with boot time and the
+    ring rows last."""
+    order = [r for r in (order or []) if r in results] + \
+        [r for r in results if r not in (order or [])]
+    ordinary = [r for r in order if r not in BOOT_ROWS + RING_ROWS]
     return ordinary + [r for r in BOOT_ROWS + RING_ROWS if r in results]
 
 
@@ -272,7 +275,7 @@ def table(data):
     unit = data["unit"]
     head = ["benchmark"] + kernels + ([f"{p[0]}/linux" for p in profiles] if has_linux else [])
     body = []
-    for row in row_order(data["results"]):
+    for row in row_order(data["results"], data.get("rows")):
         vals = data["results"][row]
         u = "cycles" if row in RING_ROWS else ("ns" if row == "boot_wall" else unit)
         name = row + (" (cycles)" if row in RING_ROWS else "")
@@ -307,7 +310,7 @@ def describe(data):
 def unavailable(data):
     """Lines naming each figure missing and why."""
     out = []
-    for row in row_order(data["results"]):
+    for row in row_order(data["results"], data.get("rows")):
         for k, why in sorted(data["notes"].get(row, {}).items()):
             out.append(f"  {row} on {k}: {why}")
     return out
@@ -369,7 +372,7 @@ def run(args):
         "qemu_args": base, "icount": args.icount, "repeat": args.repeat,
         "unit": "insns" if args.icount else "ns", "linux_kernel": linux,
         "kernels": kernels, "benchmarks": names, "runs": runs,
-        "results": results, "notes": notes,
+        "results": results, "notes": notes, "rows": list(results),
     }
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     path = os.path.join(out_dir, f"{data['rev']}-{stamp}.json")
@@ -405,7 +408,7 @@ def compare(a, b):
     kernels = [k for k in a["kernels"] if k in b["kernels"]]
     head = ["benchmark"] + [f"{k} B/A" for k in kernels]
     body = []
-    rows = [r for r in row_order(a["results"]) if r in b["results"]]
+    rows = [r for r in row_order(a["results"], a.get("rows")) if r in b["results"]]
     for row in rows:
         body.append([row] + [fmt_ratio(ratio(b["results"][row].get(k), a["results"][row].get(k)))
                              for k in kernels])
