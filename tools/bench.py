@@ -333,6 +333,12 @@ def run(args):
         kernels.append(LINUX)
 
     names = [b for b in (args.bench or "").split(",") if b]
+    known = subprocess.run([os.path.join(args.programs, "kbench"), "-l"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    unknown = [b for b in names if b not in known]
+    if unknown:
+        raise SystemExit(f"bench: no benchmark named {', '.join(unknown)} "
+                         f"(have: {' '.join(known)})")
     guest_args = (["-q"] if args.quick else []) + \
         (["-t", str(args.target_ms)] if args.target_ms else []) + names
     cpio = build_image(out_dir, args.programs, " ".join(guest_args))
