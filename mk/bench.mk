@@ -50,7 +50,7 @@ bench: deps $(KBENCH_PROGRAMS) ## every profile and Linux in QEMU, side by side 
 		$(if $(BENCH_TARGET_MS),--target-ms $(BENCH_TARGET_MS)) \
 		$(if $(BENCH_LINUX),--linux $(BENCH_LINUX))
 
-bench-compare: ## compare two saved bench runs: A=<rev|file> B=<rev|file>
+bench-compare: ## compare two saved bench runs: A=<rev or file> B=<rev or file>
 	$(if $(and $(A),$(B)),,$(error bench-compare needs A= and B=, e.g. A=1a2b3c4 B=build/bench/latest.json))
 	$(Q)$(PYTHON) tools/bench.py compare '$(A)' '$(B)'
 
