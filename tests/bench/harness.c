@@ -2,11 +2,13 @@
  * The harness: picks each benchmark's iteration count, runs it in a child
  * of its own with a watchdog, and prints its one line.
  *
- *   kbench [-q] [-t MS] [-s DIR] [-l] [NAME...]
+ *   kbench [-q] [-t MS] [-w S] [-s DIR] [-l] [NAME...]
  *
  * -q: quick mode, a handful of iterations (a correctness check, not a
  * measurement); -t: the target time of one run in milliseconds (default
- * 250, and four times that for BusyBox workloads); -s: the scratch
+ * 250, and four times that for BusyBox workloads); -w: seconds one
+ * benchmark may take before it is reported as failed (default 120; its
+ * process is sent SIGKILL and left behind); -s: the scratch
  * directory, created and emptied (default /tmp/kbench); -l: list the
  * names.
  * With NAMEs, only those run. The last line is "kbench-done N F": N
@@ -27,10 +29,10 @@
 #include <unistd.h>
 #include "kbench.h"
 
-#define WATCHDOG_NS   (120LL * 1000000000LL)   /* one benchmark, at most */
 #define GROWTH_MAX    100
 
 static int64_t target_ns = 250LL * 1000000;
+static int64_t watchdog_ns = 120LL * 1000000000;    /* one benchmark, at most */
 static int quick;
 static int result_fd = 1;       /* where the child writes its line */
 static const char *current;
@@ -217,8 +219,9 @@ static int run_isolated(const struct bench *b)
 	int64_t start = bench_now(), delay = 1000000;
 	pid_t got;
 	while ((got = waitpid(pid, &status, WNOHANG)) == 0) {
-		if (bench_now() - start > WATCHDOG_NS) {
-			kill(pid, SIGKILL);
+		if (bench_now() - start > watchdog_ns) {
+			if (kill(pid, SIGKILL) == 0)
+				waitpid(pid, NULL, 0);
 			say("kbench %s failed timeout", b->name);
 			close(fds[0]);
 			return 1;
@@ -304,7 +307,7 @@ int main(int argc, char **argv)
 	int opt, list = 0;
 	const char *scratch = KBENCH_SCRATCH;
 
-	while ((opt = getopt(argc, argv, "qt:s:lu")) != -1) {
+	while ((opt = getopt(argc, argv, "qt:w:s:lu")) != -1) {
 		switch (opt) {
 		case 'u':
 			say("kbench-uptime %lld", (long long)bench_now());
@@ -315,6 +318,9 @@ int main(int argc, char **argv)
 		case 't':
 			target_ns = atol(optarg) * 1000000LL;
 			break;
+		case 'w':
+			watchdog_ns = atol(optarg) * 1000000000LL;
+			break;
 		case 's':
 			scratch = optarg;
 			break;
@@ -322,7 +328,7 @@ int main(int argc, char **argv)
 			list = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: kbench [-q] [-t MS] [-s DIR] [-l] [-u] [NAME...]\n");
+			fprintf(stderr, "usage: kbench [-q] [-t MS] [-w S] [-s DIR] [-l] [-u] [NAME...]\n");
 			return 2;
 		}
 	}

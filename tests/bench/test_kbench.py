@@ -75,6 +75,12 @@ def test_iterations_grow_to_the_target(programs, tmp_path):
     assert m and int(m.group(3)) > 1000, res.stdout
 
 
+def test_a_benchmark_past_its_time_is_failed_and_the_rest_run(programs, tmp_path):
+    # -w 0: no benchmark may take any time; gzip of 1 MiB certainly does.
+    res = kbench("-q", "-w", "0", "gzip_1m", scratch=tmp_path)
+    assert res.stdout.splitlines() == ["kbench gzip_1m failed timeout", "kbench-done 1 1"]
+
+
 def test_uptime_line(programs, tmp_path):
     res = kbench("-u", scratch=tmp_path)
     assert re.fullmatch(r"kbench-uptime \d+\n", res.stdout)
