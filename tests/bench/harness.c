@@ -2,19 +2,19 @@
  * The harness: picks each benchmark's iteration count, runs it in a child
  * of its own with a watchdog, and prints its one line.
  *
- *   kbench [-q] [-t MS] [-w S] [-s DIR] [-l] [NAME...]
+ *   kbench [-q] [-t MS] [-w S] [-s DIR] [NAME...]
+ *   kbench -l          the benchmarks' names
+ *   kbench -u          "kbench-uptime NS": the monotonic clock, that is the
+ *                      time since the kernel started it (the boot figure)
  *
  * -q: quick mode, a handful of iterations (a correctness check, not a
  * measurement); -t: the target time of one run in milliseconds (default
- * 250, and four times that for BusyBox workloads); -w: seconds one
- * benchmark may take before it is reported as failed (default 120; its
- * process is sent SIGKILL and left behind); -s: the scratch
- * directory, created and emptied (default /tmp/kbench); -l: list the
- * names.
- * With NAMEs, only those run. The last line is "kbench-done N F": N
- * benchmarks, F of them failed or unsupported. "kbench -u" only prints
- * "kbench-uptime NS", the monotonic clock (time since the kernel started
- * it), for the boot-time figure.
+ * 250, four times that for BusyBox workloads); -w: seconds one benchmark
+ * may take before it is reported as failed (default 120; its process is
+ * killed, or left behind where kill fails); -s: the scratch directory,
+ * created and emptied (default /tmp/kbench). With NAMEs, only those run.
+ * The last line is "kbench-done N F": N benchmarks, F of them failed or
+ * unsupported.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,32 +48,26 @@ int64_t bench_now(void)
 
 /* One line, one write(2): nothing is buffered across a fork. */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say_to(int fd, const char *fmt, va_list ap)
+static void say(const char *fmt, ...)
 {
 	char line[256];
-	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_list ap;
 
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
 	if (n < 0)
 		return;
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	for (char *p = line; n > 0;) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = write(1, p, n);
 		if (w <= 0)
 			return;
 		p += w;
 		n -= w;
 	}
-}
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say_to(1, fmt, ap);
-	va_end(ap);
 }
 
 static void report(const char *kind, const char *fmt, va_list ap)
