@@ -221,6 +221,7 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.stage1.elf $(BUILD)/ksyms.o
 
 # ------------------------------------------------------------- user space
 include mk/userspace.mk
+include mk/bench.mk
 
 # ------------------------------------------------------------------ image
 $(BUILD)/cmdline: FORCE
@@ -282,6 +283,7 @@ test: deps ## every test, every profile
 	$(Q)$(MAKE) --no-print-directory test-idl
 	$(Q)$(MAKE) --no-print-directory test-unit
 	$(Q)$(MAKE) --no-print-directory test-user-host
+	$(Q)$(MAKE) --no-print-directory test-bench
 	$(Q)$(MAKE) --no-print-directory test-qemu
 	$(Q)$(MAKE) --no-print-directory test-audit
 

@@ -19,6 +19,7 @@
 #include <kevlar/vfs.h>
 #include <kevlar/vm.h>
 #include <kevlar/tty.h>
+#include "../bench/ring_bench.h"
 #include "../ktest/ktest.h"
 #include "../proc/proc_internal.h"
 
@@ -84,6 +85,7 @@ static void kernel_init(void *arg)
 	tty_console_init();
 	svc_boot(ktest_requested());
 	vfs_init();
+	ring_bench_run();
 	if (ktest_requested()) {
 		int rc = ktest_run();
 		printk("ktest: %s\n", rc == 0 ? "passed" : "FAILED");

@@ -72,6 +72,11 @@ u64 tsc_frequency(void)
 	return tsc_hz;
 }
 
+u64 tsc_cycles(void)
+{
+	return rdtsc();
+}
+
 void udelay(u64 us)
 {
 	if (!tsc_hz) {

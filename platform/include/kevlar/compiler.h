@@ -8,6 +8,8 @@
 #define __section(s)    __attribute__((section(s)))
 #define __used          __attribute__((used))
 #define __unused        __attribute__((unused))
+/* Not inlined, cloned or analysed across calls: a call that stays a call. */
+#define __noipa         __attribute__((noipa))
 #define __printf(a, b)  __attribute__((format(printf, a, b)))
 /* glibc defines this too; host unit builds see both. */
 #undef __always_inline

@@ -16,6 +16,8 @@ void udelay(u64 us);
 u64 timer_ticks(void);
 /* TSC frequency found by calibration, in Hz. */
 u64 tsc_frequency(void);
+/* The raw time-stamp counter: cycles, for timing short stretches of code. */
+u64 tsc_cycles(void);
 
 /* Seconds since 1970 from the CMOS clock (assumed UTC, years 2000+). */
 s64 rtc_read_epoch(void);
