@@ -26,8 +26,8 @@ INITRAMFS    ?= $(BUILD)/initramfs.cpio
 MKINITRAMFS  := $(PYTHON) tools/mkinitramfs.py
 
 # The QEMU boot tests that need user space run when this is 1 (make
-# test-qemu passes it to pytest); until the kernel runs BusyBox they skip.
-USERSPACE_TESTS ?= $(or $(KEVLAR_USERSPACE_TESTS),0)
+# test-qemu passes it to pytest); USERSPACE_TESTS=0 leaves them out.
+USERSPACE_TESTS ?= $(or $(KEVLAR_USERSPACE_TESTS),1)
 export KEVLAR_USERSPACE_TESTS := $(USERSPACE_TESTS)
 
 # `make run` goes through this: it streams the console and exits with the
@@ -98,6 +98,7 @@ test-userspace: $(USER_FILES) ## user tests, BusyBox scripts and make run in QEM
 	$(Q)for p in $(PROFILES); do \
 		$(MAKE) --no-print-directory PROFILE=$$p kernel || exit 1; done
 	$(Q)KEVLAR_USERSPACE_TESTS=1 $(PYTHON) -m pytest -q tests/qemu/test_user.py \
-		tests/qemu/test_busybox_scripts.py tests/qemu/test_busybox_run.py
+		tests/qemu/test_busybox_scripts.py tests/qemu/test_busybox_run.py \
+		tests/qemu/test_interactive.py
 
 endif
