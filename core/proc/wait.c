@@ -6,6 +6,7 @@
 #include <syscalls.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
+#include <kevlar/printk.h>
 #include <kevlar/signal.h>
 #include <kevlar/string.h>
 #include <kevlar/task.h>
@@ -203,12 +204,19 @@ int sys_waitid(int idtype, int id, uptr_t infop, int options, uptr_t rusage)
 	return rc;
 }
 
+static __noreturn void exit_traced(int code)
+{
+	if (syscall_trace)
+		printk("%d +++ exited with %d +++\n", current_task()->pid, code & 0xff);
+	task_exit(WSTATUS_EXITED(code));
+}
+
 long sys_exit(int code)
 {
-	task_exit(WSTATUS_EXITED(code));
+	exit_traced(code);
 }
 
 long sys_exit_group(int code)
 {
-	task_exit(WSTATUS_EXITED(code));
+	exit_traced(code);
 }

@@ -97,6 +97,51 @@ void siginfo_to_user(struct user_siginfo *u, const struct ksiginfo *k)
 	u->kill.value = k->value;
 }
 
+static const char *code_name(const struct ksiginfo *k)
+{
+	static const char *const chld[] = { NULL, "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
+		"CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED" };
+	switch (k->code) {
+	case SI_USER: return "SI_USER";
+	case SI_KERNEL: return "SI_KERNEL";
+	case SI_QUEUE: return "SI_QUEUE";
+	case SI_TIMER: return "SI_TIMER";
+	case SI_TKILL: return "SI_TKILL";
+	}
+	if (k->signo == SIGCHLD && k->code > 0 && k->code < (int)ARRAY_SIZE(chld))
+		return chld[k->code];
+	if (k->signo == SIGSEGV)
+		return k->code == SEGV_MAPERR ? "SEGV_MAPERR" : "SEGV_ACCERR";
+	if (k->signo == SIGBUS)
+		return k->code == BUS_ADRALN ? "BUS_ADRALN" : "BUS_ADRERR";
+	if (k->signo == SIGILL)
+		return "ILL_ILLOPN";
+	if (k->signo == SIGFPE)
+		return k->code == FPE_INTDIV ? "FPE_INTDIV" : "FPE_FLTINV";
+	if (k->signo == SIGTRAP)
+		return "TRAP_BRKPT";
+	return "?";
+}
+
+/* strace=1: the signal taken, as strace prints it. */
+static void trace_signal(const struct task *t, const struct ksiginfo *k)
+{
+	const char *sig = signal_name(k->signo), *code = code_name(k);
+
+	if (k->code > 0 && k->code != SI_KERNEL && k->signo == SIGCHLD)
+		printk("%d --- %s {si_signo=%s, si_code=%s, si_pid=%d, si_uid=%u, si_status=%d, "
+		       "si_utime=0, si_stime=0} ---\n", t->pid, sig, sig, code, k->pid, k->uid,
+		       k->status);
+	else if (k->code > 0 && k->code != SI_KERNEL)
+		printk("%d --- %s {si_signo=%s, si_code=%s, si_addr=0x%lx} ---\n", t->pid, sig,
+		       sig, code, k->addr);
+	else if (k->code == SI_KERNEL)
+		printk("%d --- %s {si_signo=%s, si_code=%s} ---\n", t->pid, sig, sig, code);
+	else
+		printk("%d --- %s {si_signo=%s, si_code=%s, si_pid=%d, si_uid=%u} ---\n", t->pid,
+		       sig, sig, code, k->pid, k->uid);
+}
+
 static bool on_altstack(const struct task *t, uptr_t sp)
 {
 	return t->altstack.size && sp > t->altstack.sp &&
@@ -244,6 +289,8 @@ static int next_signal(u64 ready)
 
 static __noreturn void die(struct task *t, struct trap_frame *f, const struct ksiginfo *info)
 {
+	if (syscall_trace)
+		printk("%d +++ killed by %s +++\n", t->pid, signal_name(info->signo));
 	if (is_fault_signal(info))
 		printk("%s[%d]: killed by signal %d (code %d, address 0x%lx) at ip 0x%lx sp 0x%lx\n",
 		       t->comm, t->pid, info->signo, info->code, info->addr, f->rip, f->rsp);
@@ -273,6 +320,8 @@ void signal_return_to_user(struct trap_frame *f)
 		}
 		irq_restore(flags);
 
+		if (syscall_trace && act.handler != SIG_IGN)
+			trace_signal(t, &info);
 		if (act.handler == SIG_IGN)
 			continue;
 		if (act.handler == SIG_DFL) {

@@ -136,6 +136,8 @@ void signal_return_to_user(struct trap_frame *f);
 void signal_notify_parent(struct task *child, int code, int status);
 /* An exiting task drops its timers. */
 void signal_task_gone(struct task *t);
+/* "SIGINT", "SIGRT_3", as strace names them. */
+const char *signal_name(int sig);
 /* Timers (alarm, setitimer ITIMER_REAL): checked at every tick. */
 void itimer_tick(u64 now_ns);
 

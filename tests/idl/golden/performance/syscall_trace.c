@@ -609,6 +609,16 @@ static void put_arg(struct trace_line *l, const struct trace_desc *d, unsigned i
 	}
 }
 
+/* The kernel's restart codes, which user space never sees: the call is
+ * restarted or fails with EINTR once the signal is handled. */
+static const char *const trace_restarts[] = {
+	"ERESTARTSYS (To be restarted if SA_RESTART is set)",
+	"ERESTARTNOINTR (To be restarted)",
+	"ERESTARTNOHAND (To be restarted if no handler)",
+	NULL,
+	"ERESTART_RESTARTBLOCK (Interrupted by signal)",
+};
+
 /* " = 3", " = 0x7f0000000000", " = -1 ENOENT (No such file or directory)". */
 static void put_result(struct trace_line *l, const struct trace_arg *a, long ret)
 {
@@ -618,6 +628,8 @@ static void put_result(struct trace_line *l, const struct trace_arg *a, long ret
 
 		if (err < sizeof(trace_errnos) / sizeof(trace_errnos[0]) && trace_errnos[err].name)
 			put(l, "-1 %s (%s)", trace_errnos[err].name, trace_errnos[err].msg);
+		else if (err >= 512 && err <= 516 && trace_restarts[err - 512])
+			put(l, "? %s", trace_restarts[err - 512]);
 		else
 			put(l, "-1 %lu (Unknown error %lu)", err, err);
 	} else if (a) {
