@@ -10,6 +10,7 @@
 #include <kevlar/task.h>
 #include <kevlar/tty.h>
 #include <kevlar/uaccess.h>
+#include <kevlar/vfs.h>
 
 #define LINE_MAX 4096
 #define CH_EOF   0x04     /* ^D */
@@ -23,6 +24,7 @@ static char ready[LINE_MAX];
 static size_t ready_len, ready_pos;
 static bool ready_eof;          /* a ^D ended an empty line */
 static struct wait_queue readers = WAIT_QUEUE_INIT(readers);
+static u64 input_events;        /* poll_notify() count */
 
 static void echo(const char *s, size_t n)
 {
@@ -41,6 +43,7 @@ static void line_done(bool eof)
 	ready_eof = eof && editing == 0;
 	editing = 0;
 	wait_queue_wake_all(&readers);
+	poll_notify(&input_events);
 }
 
 static void tty_input(u8 c)
@@ -77,6 +80,15 @@ void tty_console_init(void)
 {
 	if (serial_set_rx(tty_input))
 		printk("tty: no console input\n");
+}
+
+bool tty_console_input_ready(u64 *events)
+{
+	u64 flags = irq_save();
+	bool ready = ready_pos < ready_len || ready_eof;
+	*events = input_events;
+	irq_restore(flags);
+	return ready;
 }
 
 ssize_t tty_console_read(uptr_t ubuf, size_t n)

@@ -117,9 +117,20 @@ static long console_ioctl(struct file *f, unsigned cmd, uptr_t arg)
 	}
 }
 
+/* Readable only when the line discipline has input for a reader; output
+ * never waits. */
+static unsigned console_poll(struct file *f, u64 *events)
+{
+	unsigned mask = POLLOUT | POLLWRNORM;
+	if (tty_console_input_ready(events))
+		mask |= POLLIN | POLLRDNORM;
+	return mask;
+}
+
 const struct file_ops console_ops = {
 	.read = console_read,
 	.write = console_write,
 	.ioctl = console_ioctl,
+	.poll = console_poll,
 	.seekable = false,
 };
