@@ -1,6 +1,7 @@
 /* epoll: level- and edge-triggered readiness on pipes, one-shot entries,
  * EPOLL_CTL_ADD/MOD/DEL and their errors, closed descriptors, nested
  * sets, timeouts, a late writer; and eventfd. */
+#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -171,8 +172,12 @@ int main(void)
 	check_ok("epoll.nested_add", add(outer, ep, EPOLLIN, 16));
 	check_err("epoll.nested_loop_eloop", add(ep, outer, EPOLLIN, 0), ELOOP);
 	CHECK("epoll.nested_quiet", wait1(outer, &ev, 0) == 0);
+	struct pollfd quiet = { ep, POLLIN, 0 };
+	CHECK("epoll.pollable_quiet", poll(&quiet, 1, 0) == 0);
 	write(p[1], "i", 1);
 	CHECK("epoll.nested_ready", wait1(outer, &ev, 0) == 1 && ev.data.u64 == 16);
+	struct pollfd pfd = { ep, POLLIN, 0 };
+	CHECK("epoll.pollable_ready", poll(&pfd, 1, 0) == 1 && pfd.revents == POLLIN);
 	read(p[0], buf, sizeof(buf));
 	close(outer);
 
@@ -213,6 +218,17 @@ int main(void)
 	efd = eventfd(2, EFD_SEMAPHORE | EFD_NONBLOCK);
 	CHECK("eventfd.semaphore_reads_one", read(efd, &v, 8) == 8 && v == 1 &&
 	      read(efd, &v, 8) == 8 && v == 1 && read(efd, &v, 8) == -1 && errno == EAGAIN);
+	close(efd);
+	efd = eventfd(0, 0);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec ts = { 0, 40000000 };
+		uint64_t one = 5;
+		nanosleep(&ts, NULL);
+		_exit(write(efd, &one, 8) == 8 ? 0 : 1);
+	}
+	CHECK("eventfd.blocking_read_woken_by_child", read(efd, &v, 8) == 8 && v == 5);
+	waitpid(pid, NULL, 0);
 	close(efd);
 	check_err("eventfd.bad_flags_einval", eventfd(0, 0x10), EINVAL);
 	return finish();
