@@ -356,8 +356,13 @@ static int do_epoll_wait(int epfd, uptr_t uevents, int max, bool nowait, u64 dea
 		rc = ep_collect(epf->private, out, (int)cap);
 		if (rc || timed_out)
 			break;
-		if (poll_sleep(seen, deadline) == -ETIMEDOUT)
+		int slept = poll_sleep(seen, deadline);
+		if (slept == -ETIMEDOUT) {
 			timed_out = true;
+		} else if (slept) {
+			rc = slept;
+			break;
+		}
 	}
 	if (rc > 0 && copy_to_user(uevents, out, (size_t)rc * sizeof(*out)))
 		rc = -EFAULT;

@@ -32,7 +32,9 @@ static ssize_t eventfd_read(struct file *f, struct uio *u, u64 *pos)
 			break;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		poll_sleep(seen, 0);
+		int slept = poll_sleep(seen, 0);
+		if (slept)
+			return slept;
 	}
 	u64 v = e->semaphore ? 1 : e->count;
 	if (uio_to(u, 0, &v, sizeof(v)))
@@ -59,7 +61,9 @@ static ssize_t eventfd_write(struct file *f, struct uio *u, u64 *pos)
 			break;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		poll_sleep(seen, 0);
+		int slept = poll_sleep(seen, 0);
+		if (slept)
+			return slept;
 	}
 	e->count += v;
 	if (v)

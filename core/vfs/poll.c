@@ -177,8 +177,13 @@ static int do_poll(uptr_t ufds, u32 nfds, bool nowait, u64 deadline)
 		rc = scan(fds, nfds);
 		if (rc || timed_out)
 			break;
-		if (poll_sleep(seen, deadline) == -ETIMEDOUT)
+		int slept = poll_sleep(seen, deadline);
+		if (slept == -ETIMEDOUT) {
 			timed_out = true;
+		} else if (slept) {
+			rc = slept;
+			break;
+		}
 	}
 	for (u32 i = 0; i < nfds; i++) {
 		if (copy_to_user(ufds + i * sizeof(*fds) + __builtin_offsetof(struct pollfd, revents),

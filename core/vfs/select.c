@@ -98,8 +98,13 @@ static int do_select(int n, uptr_t uin, uptr_t uout, uptr_t uex, bool nowait, u6
 		rc = select_scan(&s, n);
 		if (rc || timed_out)
 			break;
-		if (poll_sleep(seen, deadline) == -ETIMEDOUT)
+		int slept = poll_sleep(seen, deadline);
+		if (slept == -ETIMEDOUT) {
 			timed_out = true;
+		} else if (slept) {
+			rc = slept;
+			break;
+		}
 	}
 	if (rc < 0)
 		goto out;

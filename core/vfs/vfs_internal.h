@@ -341,7 +341,8 @@ u64 poll_generation(void);
  * Sleeps until a poll_notify() after 'seen' was taken, or the deadline
  * (monotonic ns; 0 = none) passes: 0 (look again) or -ETIMEDOUT. Every
  * wait for readiness (poll, select, epoll, eventfd) sleeps here and
- * nowhere else.
+ * nowhere else, and returns any other negative errno it gives (an
+ * interrupting signal, once there are signals) to user space as it is.
  */
 int poll_sleep(u64 seen, u64 deadline_ns);
 /* A deadline 'ns' from now (0 stays "none"); saturates instead of wrapping. */
