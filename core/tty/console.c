@@ -120,6 +120,7 @@ static u64 line_end[MAX_LINES];
 static unsigned line_head, line_count;
 static bool literal_next;       /* VLNEXT seen */
 static struct wait_queue readers = WAIT_QUEUE_INIT(readers);
+static u64 input_events;        /* poll_notify() count */
 
 static pid_t session;           /* the session this is the controlling terminal of */
 static pid_t foreground;        /* its foreground process group */
@@ -179,7 +180,7 @@ static void end_line(void)
 	}
 	wr = edit;
 	wait_queue_wake_all(&readers);
-	wait_queue_wake_all(&vfs_poll_wait);
+	poll_notify(&input_events);
 }
 
 static void flush_input(void)
@@ -237,7 +238,7 @@ static void tty_input(u8 c)
 		echo_char(c);
 		wr = edit;
 		wait_queue_wake_all(&readers);
-		wait_queue_wake_all(&vfs_poll_wait);
+		poll_notify(&input_events);
 		return;
 	}
 	if (is_cc(c, VERASE) || c == '\b') {
@@ -327,9 +328,14 @@ static u64 readable(void)
 	return wr - rd;
 }
 
-bool tty_console_readable(void)
+bool tty_console_input_ready(u64 *events)
 {
-	return readable() != 0;
+	u64 flags = irq_save();
+	bool ready = readable() != 0;
+	if (events)
+		*events = input_events;
+	irq_restore(flags);
+	return ready;
 }
 
 /* Copies out of the ring; interrupts are off, so into a kernel buffer. */

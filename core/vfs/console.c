@@ -30,9 +30,14 @@ static long console_ioctl(struct file *f, unsigned cmd, uptr_t arg)
 	return tty_console_ioctl(cmd, arg);
 }
 
-static unsigned console_poll(struct file *f)
+/* Readable only when the line discipline has input for a reader; output
+ * never waits. */
+static unsigned console_poll(struct file *f, u64 *events)
 {
-	return (tty_console_readable() ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+	unsigned mask = POLLOUT | POLLWRNORM;
+	if (tty_console_input_ready(events))
+		mask |= POLLIN | POLLRDNORM;
+	return mask;
 }
 
 const struct file_ops console_ops = {

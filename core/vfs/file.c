@@ -25,6 +25,7 @@ struct file *file_alloc(struct dentry *d, struct inode *inode, int flags,
 	f->inode = inode;
 	f->dentry = dget(d);
 	f->ops = ops;
+	list_init(&f->epoll_links);
 	return f;
 }
 
@@ -38,6 +39,8 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refs)
 		return;
+	if (!list_empty(&f->epoll_links))
+		epoll_file_gone(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	dput(f->dentry);

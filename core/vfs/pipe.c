@@ -26,6 +26,7 @@ struct pipe {
 	u32 readers, writers;      /* open ends */
 	struct wait_queue readable;    /* readers wait for data or no writers */
 	struct wait_queue writable;    /* writers wait for room or no readers */
+	u64 rd_events, wr_events;      /* poll_notify() counts, per end */
 };
 
 struct super_block *pipe_sb;
@@ -53,7 +54,7 @@ static ssize_t pipe_read(struct file *f, struct uio *u, u64 *pos)
 	p->head = (u32)((p->head + n) % PIPE_SIZE);
 	p->len -= (u32)n;
 	wait_queue_wake_all(&p->writable);
-	wait_queue_wake_all(&vfs_poll_wait);
+	poll_notify(&p->wr_events);
 	return (ssize_t)n;
 }
 
@@ -86,7 +87,7 @@ static ssize_t pipe_write(struct file *f, struct uio *u, u64 *pos)
 		p->len += (u32)n;
 		done += n;
 		wait_queue_wake_all(&p->readable);
-		wait_queue_wake_all(&vfs_poll_wait);
+		poll_notify(&p->rd_events);
 	}
 	return (ssize_t)done;
 }
@@ -99,19 +100,20 @@ static long pipe_ioctl(struct file *f, unsigned cmd, uptr_t arg)
 	return copy_to_user(arg, &n, sizeof(n));
 }
 
-static unsigned pipe_poll_read(struct file *f)
+static unsigned pipe_poll_read(struct file *f, u64 *events)
 {
 	struct pipe *p = f->inode->pipe;
+	*events = p->rd_events;
 	unsigned mask = p->len ? POLLIN | POLLRDNORM : 0;
 	return mask | (p->writers ? 0 : POLLHUP);
 }
 
-static unsigned pipe_poll_write(struct file *f)
+static unsigned pipe_poll_write(struct file *f, u64 *events)
 {
 	struct pipe *p = f->inode->pipe;
-	if (!p->readers)
-		return POLLERR;
-	return PIPE_SIZE - p->len >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+	*events = p->wr_events;
+	unsigned mask = PIPE_SIZE - p->len >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+	return mask | (p->readers ? 0 : POLLERR);
 }
 
 static void pipe_free_if_done(struct pipe *p, struct inode *inode)
@@ -128,7 +130,7 @@ static void pipe_release_read(struct file *f)
 	struct pipe *p = f->inode->pipe;
 	p->readers--;
 	wait_queue_wake_all(&p->writable);
-	wait_queue_wake_all(&vfs_poll_wait);
+	poll_notify(&p->wr_events);
 	pipe_free_if_done(p, f->inode);
 }
 
@@ -137,7 +139,7 @@ static void pipe_release_write(struct file *f)
 	struct pipe *p = f->inode->pipe;
 	p->writers--;
 	wait_queue_wake_all(&p->readable);
-	wait_queue_wake_all(&vfs_poll_wait);
+	poll_notify(&p->rd_events);
 	pipe_free_if_done(p, f->inode);
 }
 

@@ -1,13 +1,23 @@
 /*
- * poll(2). Each kind of file says what it is ready for (file_ops.poll;
- * without one, a file is always ready to read and write, as regular files
- * are). A poller with nothing ready sleeps on one wait queue that every
- * change of a pipe's state wakes, and looks again; the terminal reports
- * itself always ready, its read() being where a reader waits.
+ * Readiness and waiting for it: poll(2) and ppoll(2), and what select
+ * and epoll share with them. Each kind of file says what it is ready for
+ * (file_ops.poll: pipes, the terminal, eventfd, epoll); a file without
+ * one is always ready to read and write, as regular files and the memory
+ * devices are.
+ *
+ * Waiting. Whatever changes a file's readiness calls poll_notify(), which
+ * moves one generation counter and wakes every waiter on one wait queue;
+ * a waiter reads the generation, looks at its files, and sleeps in
+ * poll_sleep() only if the generation has not moved since, so a change
+ * that comes in between (even from the serial interrupt) is never lost.
+ * One queue for all is a thundering herd, harmless with one CPU and a
+ * handful of tasks; every such sleep is in poll_sleep(), which a signal
+ * ends with -ERESTARTNOHAND.
  */
 #include <syscalls.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
+#include <kevlar/irq.h>
 #include <kevlar/mm.h>
 #include <kevlar/signal.h>
 #include <kevlar/time.h>
@@ -16,13 +26,119 @@
 
 #define RLIMIT_NOFILE 7
 
-struct wait_queue vfs_poll_wait = WAIT_QUEUE_INIT(vfs_poll_wait);
+static struct wait_queue poll_waiters = WAIT_QUEUE_INIT(poll_waiters);
+static u64 generation;
 
-unsigned file_poll(struct file *f)
+unsigned file_poll(struct file *f, u64 *events)
 {
+	u64 dummy;
+	if (!events)
+		events = &dummy;
+	*events = 0;
 	if (f->ops && f->ops->poll)
-		return f->ops->poll(f);
+		return f->ops->poll(f, events);
 	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
+}
+
+void poll_notify(u64 *events)
+{
+	u64 flags = irq_save();
+	if (events)
+		(*events)++;
+	generation++;
+	irq_restore(flags);
+	wait_queue_wake_all(&poll_waiters);
+}
+
+u64 poll_generation(void)
+{
+	u64 flags = irq_save();
+	u64 g = generation;
+	irq_restore(flags);
+	return g;
+}
+
+int poll_sleep(u64 seen, u64 deadline_ns)
+{
+	u64 flags = irq_save();
+	int rc = 0;
+
+	if (deadline_ns && clock_monotonic_ns() >= deadline_ns)
+		rc = -ETIMEDOUT;
+	else if (generation == seen)
+		rc = sched_sleep_intr(&poll_waiters, deadline_ns);
+	irq_restore(flags);
+	return rc == -EINTR ? -ERESTARTNOHAND : rc;
+}
+
+u64 poll_deadline_after(u64 ns)
+{
+	u64 now = clock_monotonic_ns(), d;
+	if (__builtin_add_overflow(now, ns, &d))
+		return ~0UL;
+	return d;
+}
+
+int poll_get_timespec(uptr_t uts, u64 *ns)
+{
+	struct timespec ts;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
+		return -EINVAL;
+	if ((u64)ts.tv_sec >= ~0UL / NSEC_PER_SEC)
+		*ns = ~0UL;
+	else
+		*ns = (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
+	return 0;
+}
+
+void poll_put_remaining(uptr_t uts, u64 deadline_ns, bool timeval)
+{
+	u64 now = clock_monotonic_ns();
+	u64 left = deadline_ns > now ? deadline_ns - now : 0;
+
+	if (timeval) {
+		struct timeval tv = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC / 1000) };
+		copy_to_user(uts, &tv, sizeof(tv));
+	} else {
+		struct timespec ts = { (s64)(left / NSEC_PER_SEC), (s64)(left % NSEC_PER_SEC) };
+		copy_to_user(uts, &ts, sizeof(ts));
+	}
+}
+
+int poll_sigmask_set(uptr_t umask, size_t size, u64 *saved, bool *changed)
+{
+	struct task *t = current_task();
+	u64 mask;
+
+	*changed = false;
+	if (!umask)
+		return 0;
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	*saved = t->sigmask;
+	t->sigmask = mask & ~SIG_UNBLOCKABLE;
+	*changed = true;
+	return 0;
+}
+
+void poll_sigmask_restore(u64 saved, bool changed, int rc)
+{
+	struct task *t = current_task();
+
+	if (!changed)
+		return;
+	if (rc == -ERESTARTNOHAND || rc == -EINTR) {
+		/* The signal is taken under the wait's mask; the old one comes
+		 * back after its handler is set up (as sigsuspend). */
+		t->saved_sigmask = saved;
+		t->restore_sigmask = true;
+	} else {
+		t->sigmask = saved;
+	}
 }
 
 /* Fills each revents; returns how many are non-zero. */
@@ -37,7 +153,7 @@ static int scan(struct pollfd *fds, u32 nfds)
 		if (!f) {
 			fds[i].revents = POLLNVAL;
 		} else {
-			unsigned mask = file_poll(f);
+			unsigned mask = file_poll(f, NULL);
 			fds[i].revents = (s16)(mask & ((u16)fds[i].events | POLLERR | POLLHUP));
 			file_put(f);
 		}
@@ -47,11 +163,13 @@ static int scan(struct pollfd *fds, u32 nfds)
 	return ready;
 }
 
-int sys_poll(uptr_t ufds, u32 nfds, int timeout)
+/*
+ * poll and ppoll: 'forever' or a deadline; 'nowait' for a zero timeout.
+ * Returns how many entries have events, or -errno.
+ */
+static int do_poll(uptr_t ufds, u32 nfds, bool nowait, u64 deadline)
 {
-	struct task *t = current_task();
-
-	if (nfds > task_rlimit(t, RLIMIT_NOFILE))
+	if (nfds > task_rlimit(current_task(), RLIMIT_NOFILE))
 		return -EINVAL;
 	struct pollfd *fds = kmalloc(nfds ? nfds * sizeof(*fds) : 1);
 	if (!fds)
@@ -61,16 +179,18 @@ int sys_poll(uptr_t ufds, u32 nfds, int timeout)
 		rc = -EFAULT;
 		goto out;
 	}
-	u64 deadline = timeout > 0 ? clock_monotonic_ns() + (u64)timeout * 1000000 : 0;
+	bool timed_out = nowait;
 	for (;;) {
+		u64 seen = poll_generation();
 		rc = scan(fds, nfds);
-		if (rc || timeout == 0)
+		if (rc || timed_out)
 			break;
-		if (deadline && clock_monotonic_ns() >= deadline)
+		int slept = poll_sleep(seen, deadline);
+		if (slept == -ETIMEDOUT) {
+			timed_out = true;
+		} else if (slept) {
+			rc = slept;
 			break;
-		if (sched_sleep_intr(&vfs_poll_wait, deadline) == -EINTR) {
-			rc = -ERESTARTNOHAND;
-			goto out;
 		}
 	}
 	for (u32 i = 0; i < nfds; i++) {
@@ -82,5 +202,32 @@ int sys_poll(uptr_t ufds, u32 nfds, int timeout)
 	}
 out:
 	kfree(fds);
+	return rc;
+}
+
+int sys_poll(uptr_t ufds, u32 nfds, int timeout)
+{
+	u64 deadline = timeout > 0 ? poll_deadline_after((u64)timeout * 1000000) : 0;
+	return do_poll(ufds, nfds, timeout == 0, deadline);
+}
+
+int sys_ppoll(uptr_t ufds, u32 nfds, uptr_t utmo, uptr_t usigmask, size_t sigsetsize)
+{
+	u64 ns = 0, deadline = 0, saved = 0;
+	bool changed;
+
+	if (utmo) {
+		int rc = poll_get_timespec(utmo, &ns);
+		if (rc)
+			return rc;
+		deadline = ns ? poll_deadline_after(ns) : 0;
+	}
+	int rc = poll_sigmask_set(usigmask, sigsetsize, &saved, &changed);
+	if (rc)
+		return rc;
+	rc = do_poll(ufds, nfds, utmo && !ns, deadline);
+	poll_sigmask_restore(saved, changed, rc);
+	if (utmo && ns)
+		poll_put_remaining(utmo, deadline, false);
 	return rc;
 }

@@ -135,8 +135,10 @@ struct file_ops {
 	ssize_t (*read)(struct file *f, struct uio *u, u64 *pos);
 	ssize_t (*write)(struct file *f, struct uio *u, u64 *pos);
 	long (*ioctl)(struct file *f, unsigned cmd, uptr_t arg);
-	/* What it is ready for now (POLLIN, POLLOUT, POLLHUP, POLLERR). */
-	unsigned (*poll)(struct file *f);
+	/* What it is ready for now (POLLIN, POLLOUT, POLLHUP, POLLERR), and
+	 * in *events a count that moves whenever that may have changed (for
+	 * epoll's edge-triggered mode). Without it a file is always ready. */
+	unsigned (*poll)(struct file *f, u64 *events);
 	void (*release)(struct file *f);
 	bool seekable;
 };
@@ -148,6 +150,8 @@ struct file {
 	struct inode *inode;
 	struct dentry *dentry;     /* always; a pipe's is anonymous */
 	const struct file_ops *ops;
+	void *private;             /* the kind of file's own state (epoll, eventfd) */
+	struct list epoll_links;   /* epoll entries watching this description */
 };
 
 struct files {
@@ -316,7 +320,7 @@ void fd_set_cloexec(int fd, bool on);
 const struct file_ops *chardev_ops(u32 rdev);
 extern const struct file_ops console_ops;
 
-/* ---- poll.c ---- */
+/* ---- poll.c: readiness and waiting for it ---- */
 #define POLLIN     0x001
 #define POLLPRI    0x002
 #define POLLOUT    0x004
@@ -324,8 +328,43 @@ extern const struct file_ops console_ops;
 #define POLLHUP    0x010
 #define POLLNVAL   0x020
 #define POLLRDNORM 0x040
+#define POLLRDBAND 0x080
 #define POLLWRNORM 0x100
-unsigned file_poll(struct file *f);
+#define POLLWRBAND 0x200
+#define POLLRDHUP  0x2000
+/* What f is ready for; *events (may be NULL) as file_ops.poll says. */
+unsigned file_poll(struct file *f, u64 *events);
+/* The poll generation: moves at every poll_notify(). Read it before
+ * looking at readiness and hand it to poll_sleep(). */
+u64 poll_generation(void);
+/*
+ * Sleeps until a poll_notify() after 'seen' was taken, or the deadline
+ * (monotonic ns; 0 = none) passes: 0 (look again) or -ETIMEDOUT. Every
+ * wait for readiness (poll, select, epoll, eventfd) sleeps here and
+ * nowhere else; a signal ends the sleep with -ERESTARTNOHAND.
+ */
+int poll_sleep(u64 seen, u64 deadline_ns);
+/* A deadline 'ns' from now (0 stays "none"); saturates instead of wrapping. */
+u64 poll_deadline_after(u64 ns);
+/* struct timespec in user memory -> nanoseconds: 0 or -EFAULT, -EINVAL. */
+int poll_get_timespec(uptr_t uts, u64 *ns);
+/* The remaining time until 'deadline' into a user struct timespec or
+ * timeval, as Linux does; a failed copy is ignored, as in Linux. */
+void poll_put_remaining(uptr_t uts, u64 deadline_ns, bool timeval);
+/* The temporary signal mask of ppoll, pselect6 and epoll_pwait: set from
+ * user memory (NULL leaves the mask alone), then put back. */
+int poll_sigmask_set(uptr_t umask, size_t size, u64 *saved, bool *changed);
+void poll_sigmask_restore(u64 saved, bool changed, int rc);
+
+/* ---- epoll.c ---- */
+/* f's last reference is going: it leaves every epoll set watching it. */
+void epoll_file_gone(struct file *f);
+
+/* ---- anon.c ---- */
+/* A new file with an inode of its own on no filesystem ("anon_inode:[name]"
+ * in /proc), ops and private as given; NULL if out of memory. */
+struct file *anon_file_create(const char *name, int flags, const struct file_ops *ops,
+			      void *private);
 
 /* ---- pipe.c ---- */
 int pipe_create(struct file **rd, struct file **wr, int flags);

@@ -76,6 +76,29 @@ def test_plain_make_run_is_an_interactive_shell():
     assert child.exitstatus == 2
 
 
+def test_terminal_is_readable_only_with_a_line_typed():
+    """poll(2) on the console says readable only when the line discipline
+    has a line: `read -t` times out with nothing typed, and returns what is
+    typed within its time."""
+    cmd = make_command() + ["-s", "run", "PROFILE=balanced"]
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
+                          timeout=300)
+    try:
+        child.expect(r"# ")
+        child.sendline("read -t 1 x; echo timed-out-$?")
+        child.expect(r"timed-out-(\d+)", timeout=60)
+        assert child.match.group(1) != "0"
+        child.sendline("read -t 60 x; echo got-$x-end")
+        child.expect(r"got-\$x-end")      # the echoed command line
+        child.sendline("typed")
+        child.expect("got-typed-end", timeout=60)
+        child.sendline("exit 0")
+        child.expect("kevlar: init exited with status 0")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_job_status_and_power_off(profile):
     run = run_job(profile, "echo from $0\nexit 7\n", tests=False, timeout=300)

@@ -20,8 +20,10 @@ ssize_t tty_console_read(uptr_t ubuf, size_t n, bool nonblock);
 ssize_t tty_console_write(uptr_t ubuf, size_t n);
 /* The terminal ioctls (termios, window size, process groups). */
 long tty_console_ioctl(unsigned cmd, uptr_t arg);
-/* A read would not block. */
-bool tty_console_readable(void);
+/* Would a read return now (a line, end-of-file, or in raw mode a byte,
+ * is waiting)? *events (may be NULL) moves whenever that may have
+ * changed (poll_notify). */
+bool tty_console_input_ready(u64 *events);
 /* Makes the console the controlling terminal of session sid, with pgrp
  * in the foreground (the kernel does this for init). */
 void tty_console_set_session(pid_t sid, pid_t pgrp);

@@ -131,6 +131,15 @@ void files_close_on_exec(struct files *files);
  */
 int fd_install(struct file *f, bool cloexec);
 
+/*
+ * Something a file stands for changed in a way poll(2) may see (data
+ * arrived, room appeared, an end closed): bumps *events, the count a
+ * file's poll operation reports for epoll's edge-triggered mode, and
+ * wakes every task waiting in poll, select or epoll to look again. May be
+ * called with interrupts off and from an interrupt handler.
+ */
+void poll_notify(u64 *events);
+
 /* Filesystem context: root, cwd (both the root directory for a new one),
  * umask (022). */
 struct fs_context *fs_create(void);
@@ -138,9 +147,5 @@ struct fs_context *fs_fork(struct fs_context *parent);
 /* Another reference to the same context (CLONE_FS). */
 struct fs_context *fs_get(struct fs_context *fs);
 void fs_put(struct fs_context *fs);
-
-/* poll and friends sleep here: woken whenever a pipe's or the
- * terminal's readiness may have changed. */
-extern struct wait_queue vfs_poll_wait;
 
 #endif
