@@ -20,6 +20,7 @@
 #define RFLAGS_AC (1UL << 18)
 
 bool smap_enabled;
+static u32 hwcap;
 
 void syscall_entry(void);
 
@@ -28,6 +29,8 @@ void cpu_features_init(void)
 	u32 a, b, c, d;
 	bool smep, smap;
 
+	cpuid(1, 0, &a, &b, &c, &d);
+	hwcap = d;
 	cpuid(7, 0, &a, &b, &c, &d);
 	smep = b & (1u << 7);
 	smap = b & (1u << 20);
@@ -51,4 +54,10 @@ void cpu_features_init(void)
 	__asm__ __volatile__("fninit");
 	printk("cpu: SSE on, SMEP %s, SMAP %s, SYSCALL on\n", smep ? "on" : "absent",
 	       smap ? "on" : "absent");
+}
+
+/* What Linux's ELF_HWCAP says on x86: CPUID leaf 1 EDX of the boot CPU. */
+u64 cpu_hwcap(void)
+{
+	return hwcap;
 }
