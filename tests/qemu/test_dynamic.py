@@ -30,7 +30,7 @@ GLIBC_PROGRAMS = ("/bin/ls", "/bin/cat", "/usr/bin/env", "/usr/bin/sort", "/bin/
 GUEST_BIN = "/opt/host/bin"
 GUEST_DRIVER_DIR = "/usr/share/kevlar-tests/dynamic"
 GUEST_WORK = "/tmp/kevlar-dyn"
-CASES = ("ls", "cat", "env", "sort", "bash", "musl")
+CASES = ("ls", "cat", "env", "sort", "bash", "musl", "loader")
 BEGIN = r"=== begin (?P<name>\S+)"
 END = r"=== end (?P<name>\S+): status (?P<status>\d+)"
 MUSL_LOADER = "/lib/ld-musl-x86_64.so.1"

@@ -127,6 +127,23 @@ case_bash() {
 	printf 'echo from stdin $((2 + 3))\n' | bash
 	bash -c 'set -e; (exit 3); echo not-here'
 	echo "bash status $?"
+	# A script whose interpreter is itself dynamically linked.
+	printf '#!%s\necho "script $# $1 $((3 * 4))"\nexit 5\n' "$BIN/bash" > script.sh
+	chmod +x script.sh
+	./script.sh arg
+	echo "script status $?"
+}
+
+# The loaders run as programs: each finds and loads what it is given.
+case_loader() {
+	make_tree
+	/lib64/ld-linux-x86-64.so.2 "$BIN/cat" tree/a.txt
+	echo "ld.so status $?"
+	/lib64/ld-linux-x86-64.so.2 --list "$BIN/ls" | grep -v vdso | sed 's/ (0x[0-9a-f]*)//'
+	/lib/ld-musl-x86_64.so.1 "$BIN/musl-hello" via-loader
+	echo "ld-musl status $?"
+	/lib64/ld-linux-x86-64.so.2 /nonexistent
+	echo "ld.so status $?"
 }
 
 case_musl() {
