@@ -2,9 +2,11 @@
  * CPU protection features and the SYSCALL instruction: SMEP (the kernel
  * never executes user pages), SMAP (the kernel touches user pages only
  * inside the user-copy routines) where the CPU has them, and the MSRs
- * that send SYSCALL to syscall_entry with interrupts masked.
+ * that send SYSCALL to syscall_entry with interrupts masked; and the
+ * features user space is told of (AT_HWCAP).
  */
 #include <kevlar/asm.h>
+#include <kevlar/platform.h>
 #include <kevlar/printk.h>
 #include <kevlar/trapframe.h>
 #include "cpu.h"
