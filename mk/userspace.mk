@@ -94,11 +94,11 @@ test-user-host: $(USER_FILES) ## run the user tests on this Linux (the reference
 test-userspace-tools: $(USER_FILES) ## host tests of mkinitramfs, qemu-run and the make rules
 	$(Q)$(PYTHON) -m pytest -q tests/qemu/test_userspace_tools.py
 
-test-userspace: $(USER_FILES) ## user tests, BusyBox scripts and make run in QEMU, every profile
+test-userspace: $(USER_FILES) ## user tests, BusyBox scripts, dynamic programs and make run in QEMU, every profile
 	$(Q)for p in $(PROFILES); do \
 		$(MAKE) --no-print-directory PROFILE=$$p kernel || exit 1; done
 	$(Q)KEVLAR_USERSPACE_TESTS=1 $(PYTHON) -m pytest -q tests/qemu/test_user.py \
 		tests/qemu/test_busybox_scripts.py tests/qemu/test_busybox_run.py \
-		tests/qemu/test_interactive.py
+		tests/qemu/test_interactive.py tests/qemu/test_dynamic.py tests/qemu/test_tty.py
 
 endif

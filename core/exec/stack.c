@@ -12,6 +12,7 @@
  * the direct map.
  */
 #include <kevlar/layout.h>
+#include <kevlar/platform.h>
 #include <kevlar/random.h>
 #include <kevlar/string.h>
 #include "exec_internal.h"
@@ -34,19 +35,31 @@
 #define AT_CLKTCK   17
 #define AT_SECURE   23
 #define AT_RANDOM   25
+#define AT_HWCAP2   26
 #define AT_EXECFN   31
+#define AT_MINSIGSTKSZ 51
 
 #define AUXV_MAX 24
 #define EXEC_PLATFORM "x86_64"
 
 /*
- * CPUID leaf 1 EDX as every x86_64 CPU has it (FPU DE PSE TSC MSR PAE MCE
- * CX8 APIC SEP MTRR PGE MCA CMOV PAT PSE36 CLFSH MMX FXSR SSE SSE2; what
- * QEMU's qemu64 model reports). Core may not run CPUID itself: until Ring 0
- * exports the real value, AT_HWCAP says this. glibc and musl on x86_64 ask
- * CPUID themselves and do not rely on it.
+ * AT_HWCAP2 on x86 has two bits: ring-3 MWAIT and FSGSBASE, each set only
+ * when the kernel has switched the feature on for user space. Kevlar
+ * switches on neither.
  */
-#define X86_64_BASELINE_HWCAP 0x078bfbfdUL
+#define X86_HWCAP2 0
+
+/*
+ * AT_MINSIGSTKSZ: the largest signal frame, computed as Linux's
+ * init_sigframe_size() does for a CPU whose state is saved with FXSAVE
+ * (Kevlar does not use XSAVE): struct rt_sigframe (440 bytes) plus
+ * alignment padding (15), the FXSAVE area (512) with room for the legacy
+ * i387 frame (112) and the XSAVE alignment allowance (63), rounded up to
+ * 16 bytes.
+ */
+#define RT_SIGFRAME_SIZE   440
+#define SIGFRAME_FPU_SIZE  (512 + 112)
+#define X86_MINSIGSTKSZ    ALIGN_UP(RT_SIGFRAME_SIZE + 15 + SIGFRAME_FPU_SIZE + 63, 16)
 
 /* Writes to user addresses of an inactive mm, a page at a time. */
 struct stack_writer {
@@ -170,8 +183,12 @@ static unsigned build_auxv(u64 *v, const struct exec_image *img, uptr_t random_a
 			   uptr_t platform_at, uptr_t execfn_at)
 {
 	unsigned n = 0;
+	/* Linux's order (create_elf_tables): the architecture's entries
+	 * first. Every task runs as root, and exec changes no identity, so
+	 * the ids are 0 and AT_SECURE is 0. */
 #define AUX(type, val) do { v[n++] = (type); v[n++] = (val); } while (0)
-	AUX(AT_HWCAP, X86_64_BASELINE_HWCAP);
+	AUX(AT_MINSIGSTKSZ, X86_MINSIGSTKSZ);
+	AUX(AT_HWCAP, cpu_hwcap());
 	AUX(AT_PAGESZ, PAGE_SIZE);
 	AUX(AT_CLKTCK, 100);
 	AUX(AT_PHDR, img->phdr);
@@ -186,6 +203,7 @@ static unsigned build_auxv(u64 *v, const struct exec_image *img, uptr_t random_a
 	AUX(AT_EGID, 0);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random_at);
+	AUX(AT_HWCAP2, X86_HWCAP2);
 	AUX(AT_EXECFN, execfn_at);
 	AUX(AT_PLATFORM, platform_at);
 	AUX(AT_NULL, 0);

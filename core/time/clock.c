@@ -5,6 +5,7 @@
  */
 #include <syscalls.h>
 #include <kevlar/abi.h>
+#include <kevlar/clock.h>
 #include <kevlar/errno.h>
 #include <kevlar/signal.h>
 #include <kevlar/task.h>
@@ -32,6 +33,11 @@ static s64 realtime_ns(void)
 		realtime_known = true;
 	}
 	return realtime_offset_ns + (s64)clock_monotonic_ns();
+}
+
+s64 clock_realtime_ns(void)
+{
+	return realtime_ns();
 }
 
 /* The clock's time in ns, or -EINVAL for a clock that does not exist. */

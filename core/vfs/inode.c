@@ -5,6 +5,7 @@
  * pointer into Core.
  */
 #include <kevlar/mm.h>
+#include <kevlar/clock.h>
 #include <kevlar/time.h>
 #include "vfs_internal.h"
 
@@ -26,15 +27,8 @@ static struct list *bucket(u32 sb, u64 ino)
 
 struct vfs_time vfs_now(void)
 {
-	static s64 epoch_offset_ns;
-	static bool known;
+	s64 ns = clock_realtime_ns();
 
-	if (!known) {
-		epoch_offset_ns = rtc_read_epoch() * (s64)NSEC_PER_SEC -
-				  (s64)clock_monotonic_ns();
-		known = true;
-	}
-	s64 ns = epoch_offset_ns + (s64)clock_monotonic_ns();
 	return (struct vfs_time){ ns / (s64)NSEC_PER_SEC, ns % (s64)NSEC_PER_SEC };
 }
 

@@ -2,9 +2,11 @@
  * CPU protection features and the SYSCALL instruction: SMEP (the kernel
  * never executes user pages), SMAP (the kernel touches user pages only
  * inside the user-copy routines) where the CPU has them, and the MSRs
- * that send SYSCALL to syscall_entry with interrupts masked.
+ * that send SYSCALL to syscall_entry with interrupts masked; and the
+ * features user space is told of (AT_HWCAP).
  */
 #include <kevlar/asm.h>
+#include <kevlar/platform.h>
 #include <kevlar/printk.h>
 #include <kevlar/trapframe.h>
 #include "cpu.h"
@@ -20,6 +22,7 @@
 #define RFLAGS_AC (1UL << 18)
 
 bool smap_enabled;
+static u32 hwcap;
 
 void syscall_entry(void);
 
@@ -28,6 +31,8 @@ void cpu_features_init(void)
 	u32 a, b, c, d;
 	bool smep, smap;
 
+	cpuid(1, 0, &a, &b, &c, &d);
+	hwcap = d;
 	cpuid(7, 0, &a, &b, &c, &d);
 	smep = b & (1u << 7);
 	smap = b & (1u << 20);
@@ -51,4 +56,10 @@ void cpu_features_init(void)
 	__asm__ __volatile__("fninit");
 	printk("cpu: SSE on, SMEP %s, SMAP %s, SYSCALL on\n", smep ? "on" : "absent",
 	       smap ? "on" : "absent");
+}
+
+/* What Linux's ELF_HWCAP says on x86: CPUID leaf 1 EDX of the boot CPU. */
+u64 cpu_hwcap(void)
+{
+	return hwcap;
 }

@@ -113,6 +113,24 @@ struct pollfd {
 	s16 revents;
 };
 
+/* linux/sysinfo.h; memory in units of mem_unit bytes. */
+struct sysinfo {
+	s64 uptime;
+	u64 loads[3];
+	u64 totalram;
+	u64 freeram;
+	u64 sharedram;
+	u64 bufferram;
+	u64 totalswap;
+	u64 freeswap;
+	u16 procs;
+	u16 pad;
+	u64 totalhigh;
+	u64 freehigh;
+	u32 mem_unit;
+	char _f[4];
+};
+
 _Static_assert(sizeof(struct sigaction) == 32, "kernel sigaction");
 _Static_assert(sizeof(struct pollfd) == 8, "pollfd");
 _Static_assert(sizeof(struct timespec) == 16, "timespec");
@@ -129,6 +147,9 @@ _Static_assert(OFFSET(struct statx, stx_ino) == 32, "statx.stx_ino");
 _Static_assert(OFFSET(struct statx, stx_atime) == 64, "statx.stx_atime");
 _Static_assert(OFFSET(struct statx, stx_rdev_major) == 128, "statx.stx_rdev_major");
 _Static_assert(OFFSET(struct linux_dirent64, d_name) == 19, "linux_dirent64");
+_Static_assert(sizeof(struct sysinfo) == 112, "sysinfo");
+_Static_assert(OFFSET(struct sysinfo, procs) == 80, "sysinfo.procs");
+_Static_assert(OFFSET(struct sysinfo, mem_unit) == 104, "sysinfo.mem_unit");
 
 #undef OFFSET
 

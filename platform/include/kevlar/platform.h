@@ -9,6 +9,9 @@
 unsigned cpus_online(void);
 /* RAM the memory map calls usable, in bytes. */
 u64 memory_usable_bytes(void);
+/* The CPU's features as user space's AT_HWCAP gives them: CPUID leaf 1
+ * EDX, as Linux's ELF_HWCAP on x86. */
+u64 cpu_hwcap(void);
 
 /* Core's entry point, called once the platform is up, interrupts on.
  * When it returns the machine powers off. */
