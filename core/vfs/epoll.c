@@ -331,6 +331,18 @@ static int ep_collect(struct eventpoll *ep, struct epoll_event *out, int max)
 	return n;
 }
 
+struct ep_scan {
+	struct eventpoll *ep;
+	struct epoll_event *out;
+	int cap;
+};
+
+static int scan_ready(void *arg)
+{
+	struct ep_scan *es = arg;
+	return ep_collect(es->ep, es->out, es->cap);
+}
+
 static int do_epoll_wait(int epfd, uptr_t uevents, int max, bool nowait, u64 deadline)
 {
 	if (max <= 0 || max > EP_MAX_EVENTS)
@@ -351,20 +363,10 @@ static int do_epoll_wait(int epfd, uptr_t uevents, int max, bool nowait, u64 dea
 		rc = -ENOMEM;
 		goto out;
 	}
-	bool timed_out = nowait;
-	for (;;) {
-		u64 seen = poll_generation();
-		rc = ep_collect(epf->private, out, (int)cap);
-		if (rc || timed_out)
-			break;
-		int slept = poll_sleep(seen, deadline);
-		if (slept == -ETIMEDOUT) {
-			timed_out = true;
-		} else if (slept) {
-			rc = slept == -ERESTARTNOHAND ? -EINTR : slept;   /* never restarted */
-			break;
-		}
-	}
+	struct ep_scan es = { epf->private, out, (int)cap };
+	rc = poll_wait(scan_ready, &es, nowait, deadline);
+	if (rc == -ERESTARTNOHAND)
+		rc = -EINTR;   /* epoll_wait is never restarted */
 	if (rc > 0 && copy_to_user(uevents, out, (size_t)rc * sizeof(*out)))
 		rc = -EFAULT;
 	kfree(out);

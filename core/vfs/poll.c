@@ -163,6 +163,33 @@ static int scan(struct pollfd *fds, u32 nfds)
 	return ready;
 }
 
+struct poll_scan {
+	struct pollfd *fds;
+	u32 nfds;
+};
+
+static int scan_fds(void *arg)
+{
+	struct poll_scan *ps = arg;
+	return scan(ps->fds, ps->nfds);
+}
+
+int poll_wait(int (*scan)(void *arg), void *arg, bool nowait, u64 deadline)
+{
+	bool timed_out = nowait;
+	for (;;) {
+		u64 seen = poll_generation();
+		int rc = scan(arg);
+		if (rc || timed_out)
+			return rc;
+		int slept = poll_sleep(seen, deadline);
+		if (slept == -ETIMEDOUT)
+			timed_out = true;
+		else if (slept)
+			return slept;
+	}
+}
+
 /*
  * poll and ppoll: 'forever' or a deadline; 'nowait' for a zero timeout.
  * Returns how many entries have events, or -errno.
@@ -179,20 +206,8 @@ static int do_poll(uptr_t ufds, u32 nfds, bool nowait, u64 deadline)
 		rc = -EFAULT;
 		goto out;
 	}
-	bool timed_out = nowait;
-	for (;;) {
-		u64 seen = poll_generation();
-		rc = scan(fds, nfds);
-		if (rc || timed_out)
-			break;
-		int slept = poll_sleep(seen, deadline);
-		if (slept == -ETIMEDOUT) {
-			timed_out = true;
-		} else if (slept) {
-			rc = slept;
-			break;
-		}
-	}
+	struct poll_scan ps = { fds, nfds };
+	rc = poll_wait(scan_fds, &ps, nowait, deadline);
 	for (u32 i = 0; i < nfds; i++) {
 		if (copy_to_user(ufds + i * sizeof(*fds) + __builtin_offsetof(struct pollfd, revents),
 				 &fds[i].revents, sizeof(fds[i].revents))) {

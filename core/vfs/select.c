@@ -25,6 +25,7 @@ struct fd_sets {
 	u64 *in[3];
 	u64 *out[3];
 	size_t words;
+	int n;                     /* descriptors 0 .. n-1 are looked at */
 };
 
 static bool bit(const u64 *set, int fd)
@@ -56,6 +57,12 @@ static int select_scan(struct fd_sets *s, int n)
 		}
 	}
 	return count;
+}
+
+static int scan_sets(void *arg)
+{
+	struct fd_sets *s = arg;
+	return select_scan(s, s->n);
 }
 
 /*
@@ -92,20 +99,8 @@ static int do_select(int n, uptr_t uin, uptr_t uout, uptr_t uex, bool nowait, u6
 		if (n % 64)
 			s.in[k][n / 64] &= (1UL << (n % 64)) - 1;
 	}
-	bool timed_out = nowait;
-	for (;;) {
-		u64 seen = poll_generation();
-		rc = select_scan(&s, n);
-		if (rc || timed_out)
-			break;
-		int slept = poll_sleep(seen, deadline);
-		if (slept == -ETIMEDOUT) {
-			timed_out = true;
-		} else if (slept) {
-			rc = slept;
-			break;
-		}
-	}
+	s.n = n;
+	rc = poll_wait(scan_sets, &s, nowait, deadline);
 	if (rc < 0)
 		goto out;
 	for (int k = 0; k < 3; k++) {

@@ -344,6 +344,10 @@ u64 poll_generation(void);
  * nowhere else; a signal ends the sleep with -ERESTARTNOHAND.
  */
 int poll_sleep(u64 seen, u64 deadline_ns);
+/* The wait of poll, select and epoll: calls scan(arg) until it returns
+ * non-zero (ready, or an error), then returns that; 0 once the deadline
+ * passed (or at once with 'nowait'); -ERESTARTNOHAND on a signal. */
+int poll_wait(int (*scan)(void *arg), void *arg, bool nowait, u64 deadline);
 /* A deadline 'ns' from now (0 stays "none"); saturates instead of wrapping. */
 u64 poll_deadline_after(u64 ns);
 /* struct timespec in user memory -> nanoseconds: 0 or -EFAULT, -EINVAL. */

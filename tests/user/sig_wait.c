@@ -4,6 +4,7 @@
  * (SA_RESTART). */
 #include "usertest.h"
 #include <signal.h>
+#include <poll.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -169,6 +170,30 @@ int main(void)
 	setitimer(ITIMER_REAL, &once, NULL);
 	check_err("sig_wait.wait4_eintr", waitpid(pid, &st, 0), EINTR);
 	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+
+	/* poll is never restarted after a handler, SA_RESTART or not. */
+	handle(SIGALRM, on_alrm, SA_RESTART);
+	setitimer(ITIMER_REAL, &once, NULL);
+	struct pollfd pfd = { fds[0], POLLIN, 0 };
+	check_err("sig_wait.poll_eintr_despite_sa_restart", poll(&pfd, 1, 5000), EINTR);
+
+	/* ppoll's mask: SIGUSR1, blocked outside, interrupts the wait, and
+	 * the handler has run before ppoll returns; the mask is back after. */
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	int before = usr1;
+	pid = fork();
+	if (pid == 0) {
+		struct timespec d = { 0, 100000000 };
+		nanosleep(&d, NULL);
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	r = ppoll(&pfd, 1, NULL, &empty);
+	CHECK("sig_wait.ppoll_mask_lets_signal_in", r == -1 && errno == EINTR && usr1 == before + 1);
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	CHECK("sig_wait.ppoll_mask_restored", sigismember(&now, SIGUSR1));
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	waitpid(pid, &st, 0);
 
 	/* Process groups. */
