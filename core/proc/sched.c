@@ -9,6 +9,7 @@
 #include <kevlar/irq.h>
 #include <kevlar/panic.h>
 #include <kevlar/platform.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/spinlock.h>
 #include <kevlar/task.h>
 #include <kevlar/time.h>
@@ -134,6 +135,7 @@ void core_timer_tick(void)
 	struct task *cur = current_task();
 
 	wake_expired(now);
+	acct_tick();
 	if (++slice_ticks >= TIMESLICE_TICKS && !list_empty(&run_queue))
 		cur->need_resched = true;
 	if (cur == &idle_task && !list_empty(&run_queue))

@@ -2,6 +2,7 @@
 #include <syscalls.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/string.h>
 #include <kevlar/task.h>
 #include <kevlar/uaccess.h>
@@ -57,6 +58,7 @@ long sys_wait4(int pid, uptr_t wstatus, int options, uptr_t rusage)
 			if (rusage && clear_user(rusage, RUSAGE_SIZE))
 				return -EFAULT;
 			pid_t reaped = z->pid;
+			acct_reap(self, z);
 			task_free(z);
 			return reaped;
 		}

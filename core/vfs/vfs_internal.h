@@ -76,6 +76,8 @@ struct super_block {
 	u64 next_ino;
 	u64 inodes;                /* live inodes */
 	u64 pages;                 /* page-cache pages */
+	bool synthetic;            /* its provider makes its tree (synthfs.c) */
+	char *source;              /* what mount(2) was given, or NULL */
 };
 
 struct inode {
@@ -99,6 +101,8 @@ struct inode {
 	struct dentry *alias;
 	/* Pipes. */
 	struct pipe *pipe;
+	/* Synthetic filesystems: the provider's number for it. */
+	u64 node;
 };
 
 struct dentry {
@@ -192,6 +196,12 @@ struct dentry *d_alloc_root(struct inode *inode);
 struct dentry *d_alloc_anon(struct inode *inode, const char *name);
 /* The linked child 'name' of dir, or NULL. No reference taken. */
 struct dentry *d_lookup(struct dentry *dir, const char *name, size_t len);
+/* The same in a synthetic filesystem's directory, asking its provider
+ * first: 0 and the dentry (no reference taken), -ENOENT, -EIO, ... */
+int d_lookup_synthetic(struct dentry *dir, const char *name, size_t len,
+		       struct dentry **out);
+/* The linked child as it is in the cache, without asking anyone. */
+struct dentry *d_lookup_cached(struct dentry *dir, const char *name, size_t len);
 struct dentry *dget(struct dentry *d);
 void dput(struct dentry *d);
 /* Takes d out of its parent (its inode's link count drops). */
@@ -285,6 +295,19 @@ int fs_call_mount(struct super_block *sb);
 /* A new, unmounted filesystem of a type mount(2) knows ("tmpfs",
  * "devtmpfs"); NULL with -ENODEV, -ENOMEM in *err. */
 struct super_block *sb_create_type(const char *type, u32 root_mode, int *err);
+/* The name of the index'th type sb_create_type knows, or NULL past them. */
+const char *fs_type_name(unsigned index);
+
+/* ---- synthfs.c: filesystems whose provider makes the tree on demand ---- */
+extern const struct file_ops synthetic_file_ops;
+/* Directory entries after "." and ".." (dir.c's vfs_readdir asks). */
+bool synthetic_readdir(struct file *f, u8 *buf, size_t size, size_t *used, u64 *pos);
+/* dir.c: appends one linux_dirent64 to buf; false if it does not fit. */
+bool dirent_emit(u8 *buf, size_t size, size_t *used, u64 ino, u64 off, u32 mode,
+		 const char *name, size_t len);
+/* dir.c: the path of d from 'root' into buf (ending at buf + size);
+ * where it starts, or NULL if it does not fit. */
+char *path_of(struct dentry *d, struct dentry *root, char *buf, size_t size);
 
 /* ---- pagecache.c ---- */
 /* The frame of page 'index', allocated (zeroed) if 'alloc'; PADDR_NONE
