@@ -3,6 +3,7 @@
 #include <syscalls.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/string.h>
 #include <kevlar/uaccess.h>
 
