@@ -21,7 +21,7 @@
 
 #define FIRST_COOKIE 3   /* "." and ".." are 1 and 2, Core's */
 
-struct procfs_caps procfs_caps;
+static struct procfs_caps caps;
 
 struct entry {
 	const char *name;
@@ -63,8 +63,13 @@ static const struct entry pid_entries[] = {
 
 int procfs_init(const struct procfs_caps *c)
 {
-	procfs_caps = *c;
+	caps = *c;
 	return 0;
+}
+
+cap_ProcInfo procfs_procinfo(void)
+{
+	return caps.ProcInfo;
 }
 
 /* A decimal number as Linux's procfs reads a name: digits only, no

@@ -60,8 +60,9 @@ static inline unsigned node_kind(u64 node) { return node & 0xff; }
 static inline unsigned node_index(u64 node) { return (node >> 8) & 0xffffff; }
 static inline int node_pid(u64 node) { return (int)((node >> 32) & 0x7fffffff); }
 
-extern struct procfs_caps procfs_caps;
-#define PROCINFO procfs_caps.ProcInfo
+/* procfs.c: the service's ProcInfo token, for every procinfo call. */
+cap_ProcInfo procfs_procinfo(void);
+#define PROCINFO procfs_procinfo()
 
 /*
  * The writer a file is rendered with. A file is made whole each time it
