@@ -6,11 +6,14 @@
  * tree is a tree of dentries, each naming an inode. For tmpfs and devfs
  * the dentries are the whole filesystem (there is nothing behind them to
  * look up), so the tree is never incomplete: a name not in it does not
- * exist. File data is in the inode's page cache.
+ * exist. A synthetic filesystem's dentries are a cache of its provider's
+ * answers instead (synthfs.c). File data is in the inode's page cache.
  *
  * Exclusion. Kernel code is not preempted and there is one CPU, so the
  * tree changes only when the code changing it runs; a path walk never
- * sleeps and never calls a service, so nothing changes under it. Code
+ * sleeps and never calls a service, so nothing changes under it, except
+ * in a synthetic filesystem (/proc, synthfs.c), where the walk asks the
+ * provider about each name and may drop that name's stale entry. Code
  * that keeps a dentry or inode across a call into a service or a sleep
  * holds a reference on it.
  *
