@@ -186,7 +186,8 @@ static void machine_files(void)
 	CHECK("meminfo.memtotal_is_sysinfo", slurp("/proc/meminfo") > 0 && sysinfo(&si) == 0 &&
 	      !strncmp(text, "MemTotal:", 9) &&
 	      atol(text + 9) == (long)(si.totalram * si.mem_unit / 1024));
-	CHECK("meminfo.memfree_below_total", atol(strstr(text, "MemFree:") + 8) < atol(text + 9));
+	const char *memfree = strstr(text, "\nMemFree:");
+	CHECK("meminfo.memfree_below_total", memfree && atol(memfree + 9) < atol(text + 9));
 	double up = 0, idle = 0;
 	CHECK("uptime.two_numbers", slurp("/proc/uptime") > 0 &&
 	      sscanf(text, "%lf %lf", &up, &idle) == 2 && up > 0);
@@ -199,8 +200,8 @@ static void machine_files(void)
 	unsigned long long user, nice, sys, idl;
 	CHECK("stat.cpu_line", slurp("/proc/stat") > 0 &&
 	      sscanf(text, "cpu %llu %llu %llu %llu", &user, &nice, &sys, &idl) == 4);
-	CHECK("stat.btime", strstr(text, "\nbtime ") != NULL &&
-	      atoll(strstr(text, "\nbtime ") + 7) <= (long long)time(NULL));
+	const char *btime = strstr(text, "\nbtime ");
+	CHECK("stat.btime", btime && atoll(btime + 7) <= (long long)time(NULL));
 	CHECK("stat.processes", strstr(text, "\nprocesses ") != NULL);
 	CHECK("cpuinfo.processor", slurp("/proc/cpuinfo") > 0 && !strncmp(text, "processor\t: 0\n", 14));
 	CHECK("version", slurp("/proc/version") > 0 && !strncmp(text, "Linux version ", 14));
