@@ -40,8 +40,6 @@ void acct_tick(void)
 {
 	struct task *t = current_task();
 
-	if (!t)
-		return;   /* a tick before the scheduler is up */
 	if (t->pid == 0) {
 		machine_ticks[TICKS_IDLE]++;
 	} else if (t->kernel || t->in_syscall) {
