@@ -99,6 +99,7 @@ test-userspace: $(USER_FILES) ## user tests, BusyBox scripts, dynamic programs a
 		$(MAKE) --no-print-directory PROFILE=$$p kernel || exit 1; done
 	$(Q)KEVLAR_USERSPACE_TESTS=1 $(PYTHON) -m pytest -q tests/qemu/test_user.py \
 		tests/qemu/test_busybox_scripts.py tests/qemu/test_busybox_run.py \
-		tests/qemu/test_interactive.py tests/qemu/test_dynamic.py tests/qemu/test_tty.py
+		tests/qemu/test_interactive.py tests/qemu/test_dynamic.py tests/qemu/test_tty.py \
+		tests/qemu/test_procfs.py::test_busybox_reads_proc
 
 endif

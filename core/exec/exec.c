@@ -132,6 +132,7 @@ static int build_mm(struct exec_state *st, struct mm **mmp, uptr_t *entry, uptr_
 	if ((err = exec_build_stack(mm, &st->args, &img, st->filename, stack_top,
 				    randomize, sp)))
 		goto fail;
+	vm_exec_record(mm, st->file, *sp);
 	*entry = img.entry;
 	*mmp = mm;
 	return 0;

@@ -18,5 +18,7 @@ int ktest_containment(void);
 int ktest_vfs(void);
 int ktest_tmpfs_restart(void);
 int ktest_vfs_tree(void);
+/* core/vfs/ktest_procfs.c */
+int ktest_procfs_restart(void);
 
 #endif

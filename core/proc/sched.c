@@ -9,6 +9,7 @@
 #include <kevlar/irq.h>
 #include <kevlar/panic.h>
 #include <kevlar/platform.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/signal.h>
 #include <kevlar/spinlock.h>
 #include <kevlar/task.h>
@@ -160,10 +161,13 @@ static void wake_expired(u64 now)
 void core_timer_tick(void)
 {
 	u64 now = clock_monotonic_ns();
-	struct task *cur = current_task();
 
+	if (!thread_current())
+		return;   /* a tick before the scheduler has adopted the boot thread */
+	struct task *cur = current_task();
 	wake_expired(now);
 	itimer_tick(now);
+	acct_tick();
 	if (++slice_ticks >= TIMESLICE_TICKS && !list_empty(&run_queue))
 		cur->need_resched = true;
 	if (cur == &idle_task && !list_empty(&run_queue))

@@ -9,10 +9,12 @@
 #include <kevlar/mm.h>
 #include <kevlar/panic.h>
 #include <kevlar/printk.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/signal.h>
 #include <kevlar/string.h>
 #include <kevlar/uaccess.h>
 #include <kevlar/task.h>
+#include <kevlar/time.h>
 #include <kevlar/vfs.h>
 #include <kevlar/vm.h>
 #include "proc_internal.h"
@@ -38,6 +40,7 @@ struct task *task_alloc(const char *comm)
 	list_init(&t->child_exit.waiters);
 	list_init(&t->vfork_done.waiters);
 	t->state = TASK_SLEEPING;   /* not runnable until started */
+	t->start_ns = clock_monotonic_ns();
 
 	u64 flags = irq_save();
 	t->pid = t->tgid = next_pid++;
@@ -207,4 +210,22 @@ void task_free(struct task *t)
 	irq_restore(flags);
 	thread_destroy(&t->thread);
 	kfree(t);
+}
+
+struct task *task_next(pid_t after)
+{
+	struct task *best = NULL;
+	u64 flags = irq_save();
+	list_for_each(pos, &all_tasks) {
+		struct task *t = list_entry(pos, struct task, all_node);
+		if (t->pid > after && (!best || t->pid < best->pid))
+			best = t;
+	}
+	irq_restore(flags);
+	return best;
+}
+
+pid_t task_last_pid(void)
+{
+	return next_pid - 1;
 }

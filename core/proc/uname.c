@@ -3,12 +3,13 @@
 #include <syscalls.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/string.h>
 #include <kevlar/uaccess.h>
 
 #define KEVLAR_RELEASE "6.1.0-kevlar"
 
-int sys_uname(uptr_t buf)
+void uname_fill(struct utsname *u_out)
 {
 	struct utsname u;
 
@@ -20,5 +21,13 @@ int sys_uname(uptr_t buf)
 		sizeof(u.version));
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
 	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	*u_out = u;
+}
+
+int sys_uname(uptr_t buf)
+{
+	struct utsname u;
+
+	uname_fill(&u);
 	return copy_to_user(buf, &u, sizeof(u)) ? -EFAULT : 0;
 }

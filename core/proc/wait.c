@@ -7,6 +7,7 @@
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
 #include <kevlar/printk.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/signal.h>
 #include <kevlar/string.h>
 #include <kevlar/task.h>
@@ -137,8 +138,10 @@ static int do_wait(const struct wait_req *r, struct wait_event *ev)
 static void finish(const struct wait_req *r, const struct wait_event *ev)
 {
 	bool reaped = ev->code == CLD_EXITED || ev->code == CLD_KILLED || ev->code == CLD_DUMPED;
-	if (reaped && !(r->options & WNOWAIT))
+	if (reaped && !(r->options & WNOWAIT)) {
+		acct_reap(current_task(), ev->child);
 		task_free(ev->child);
+	}
 }
 
 long sys_wait4(int pid, uptr_t wstatus, int options, uptr_t rusage)

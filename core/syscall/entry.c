@@ -22,5 +22,9 @@ int syscall_trace_pid(void)
 
 void core_syscall(struct trap_frame *f)
 {
+	struct task *t = current_task();
+
+	t->in_syscall = true;
 	f->rax = (u64)syscall_invoke(f);
+	t->in_syscall = false;
 }

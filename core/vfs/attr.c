@@ -20,6 +20,7 @@
 
 #define TMPFS_MAGIC 0x01021994
 #define PIPEFS_MAGIC 0x50495045
+#define PROC_SUPER_MAGIC 0x9fa0
 
 struct statfs {
 	s64 f_type;
@@ -231,6 +232,10 @@ static int fill_statfs(struct super_block *sb, uptr_t buf)
 	st.f_bfree = st.f_bavail = blocks > sb->pages ? blocks - sb->pages : 0;
 	st.f_files = blocks;
 	st.f_ffree = blocks > sb->inodes ? blocks - sb->inodes : 0;
+	if (sb->synthetic) {   /* nothing stored: no blocks, no inodes */
+		st.f_type = PROC_SUPER_MAGIC;
+		st.f_blocks = st.f_bfree = st.f_bavail = st.f_files = st.f_ffree = 0;
+	}
 	st.f_fsid[0] = (s32)sb->dev;
 	st.f_namelen = NAME_MAX;
 	return copy_to_user(buf, &st, sizeof(st));

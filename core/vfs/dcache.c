@@ -141,6 +141,15 @@ struct dentry *d_alloc_anon(struct inode *inode, const char *name)
 
 struct dentry *d_lookup(struct dentry *dir, const char *name, size_t len)
 {
+	struct dentry *d;
+
+	if (dir->inode->sb->synthetic)
+		return d_lookup_synthetic(dir, name, len, &d) ? NULL : d;
+	return d_lookup_cached(dir, name, len);
+}
+
+struct dentry *d_lookup_cached(struct dentry *dir, const char *name, size_t len)
+{
 	u32 hash = name_hash(name, len);
 
 	list_for_each(pos, bucket(dir, hash)) {

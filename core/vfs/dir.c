@@ -18,8 +18,7 @@
 #define DIRENT_NAME_OFF 19
 #define GETDENTS_CHUNK  (64UL << 10)
 
-/* Appends one entry to buf; false if it does not fit. */
-static bool emit(u8 *buf, size_t size, size_t *used, u64 ino, u64 off, u32 mode,
+bool dirent_emit(u8 *buf, size_t size, size_t *used, u64 ino, u64 off, u32 mode,
 		 const char *name, size_t len)
 {
 	size_t reclen = ALIGN_UP(DIRENT_NAME_OFF + len + 1, 8);
@@ -50,21 +49,23 @@ long vfs_readdir(struct file *f, u8 *buf, size_t size)
 	u64 pos = f->pos;
 	bool no_room = false;
 	if (pos < 1) {
-		no_room = !emit(buf, size, &used, d->inode->ino, 1, S_IFDIR, ".", 1);
+		no_room = !dirent_emit(buf, size, &used, d->inode->ino, 1, S_IFDIR, ".", 1);
 		if (!no_room)
 			pos = 1;
 	}
 	if (!no_room && pos < 2) {
-		no_room = !emit(buf, size, &used, d->parent->inode->ino, 2, S_IFDIR, "..", 2);
+		no_room = !dirent_emit(buf, size, &used, d->parent->inode->ino, 2, S_IFDIR, "..", 2);
 		if (!no_room)
 			pos = 2;
 	}
-	if (!no_room) {
+	if (!no_room && f->inode->sb->synthetic) {
+		no_room = !synthetic_readdir(f, buf, size, &used, &pos);
+	} else if (!no_room) {
 		list_for_each(it, &d->children) {
 			struct dentry *c = list_entry(it, struct dentry, sibling);
 			if (c->pos <= pos)
 				continue;
-			if (!emit(buf, size, &used, c->inode->ino, c->pos, c->inode->mode,
+			if (!dirent_emit(buf, size, &used, c->inode->ino, c->pos, c->inode->mode,
 				  c->name, c->len)) {
 				no_room = true;
 				break;
@@ -100,9 +101,7 @@ long sys_getdents64(int fd, uptr_t dirp, u32 count)
 	return rc;
 }
 
-/* The path of d from the root of the current process into buf (ends at
- * buf + size); returns where it starts, or NULL if it does not fit. */
-static char *path_of(struct dentry *d, struct dentry *root, char *buf, size_t size)
+char *path_of(struct dentry *d, struct dentry *root, char *buf, size_t size)
 {
 	if (size < 2)
 		return NULL;

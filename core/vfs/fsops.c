@@ -19,19 +19,37 @@ static bool provided(const struct super_block *sb, struct filesystem_ref *ref)
 	return true;
 }
 
+/* The filesystems mount(2) knows. A synthetic one's provider makes its
+ * tree as it is read, and its root's mode is its own. */
+static const struct {
+	const char *name;
+	u16 svc;
+	bool synthetic;
+	u32 root_mode;
+} types[] = {
+	{ "tmpfs", SVC_tmpfs, false, 0 },
+	{ "devtmpfs", SVC_devfs, false, 0 },
+	{ "proc", SVC_procfs, true, 0555 },
+};
+
+const char *fs_type_name(unsigned index)
+{
+	return index < ARRAY_SIZE(types) ? types[index].name : NULL;
+}
+
 struct super_block *sb_create_type(const char *type, u32 root_mode, int *err)
 {
-	static const struct { const char *name; u16 svc; } types[] = {
-		{ "tmpfs", SVC_tmpfs },
-		{ "devtmpfs", SVC_devfs },
-	};
-
 	for (unsigned i = 0; i < ARRAY_SIZE(types); i++) {
 		if (strcmp(types[i].name, type))
 			continue;
-		struct super_block *sb = sb_create(types[i].name, types[i].svc, root_mode);
-		if (!sb)
+		struct super_block *sb = sb_create(types[i].name, types[i].svc,
+						   types[i].synthetic ? types[i].root_mode : root_mode);
+		if (!sb) {
 			*err = -ENOMEM;
+		} else if (types[i].synthetic) {
+			sb->synthetic = true;
+			sb->root->inode->node = 1;
+		}
 		return sb;
 	}
 	*err = -ENODEV;

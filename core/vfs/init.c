@@ -1,6 +1,7 @@
 /*
  * Bringing the tree up at boot: the root tmpfs, the boot archive
- * unpacked into it by the initramfs service, devfs on /dev.
+ * unpacked into it by the initramfs service, devfs on /dev, procfs on
+ * /proc.
  */
 #include <services.h>
 #include <ifc/unpacker.h>
@@ -54,22 +55,23 @@ static void unpack_modules(void)
 		printk("initramfs: no boot module: the root filesystem is empty\n");
 }
 
-static void mount_dev(void)
+/* Mounts a filesystem of 'type' on 'path' (made if missing). */
+static void mount_boot(const char *path, const char *type, u32 mode)
 {
-	struct dentry *dev;
-	int rc = vfs_mkdirat(AT_FDCWD, "/dev", 0755);
+	struct dentry *dir;
+	int rc = vfs_mkdirat(AT_FDCWD, path, mode);
 	if (rc && rc != -EEXIST)
 		goto fail;
-	if ((rc = vfs_lookup_at(AT_FDCWD, "/dev", 0, &dev)))
+	if ((rc = vfs_lookup_at(AT_FDCWD, path, 0, &dir)))
 		goto fail;
-	struct super_block *sb = sb_create_type("devtmpfs", 0755, &rc);
+	struct super_block *sb = sb_create_type(type, mode, &rc);
 	if (sb)
-		rc = vfs_mount_at(dev, sb);
-	dput(dev);
+		rc = vfs_mount_at(dir, sb);
+	dput(dir);
 	if (!rc)
 		return;
 fail:
-	printk("vfs: cannot mount devfs on /dev (error %d)\n", rc);
+	printk("vfs: cannot mount %s on %s (error %d)\n", type, path, rc);
 }
 
 void vfs_init(void)
@@ -89,6 +91,7 @@ void vfs_init(void)
 	rootfs_allow(true);
 	unpack_modules();
 	rootfs_allow(false);
-	mount_dev();
-	printk("vfs: root tmpfs, devfs on /dev\n");
+	mount_boot("/dev", "devtmpfs", 0755);
+	mount_boot("/proc", "proc", 0555);
+	printk("vfs: root tmpfs, devfs on /dev, procfs on /proc\n");
 }

@@ -67,6 +67,7 @@ static void sb_destroy(struct super_block *sb)
 	sb_table[sb->id] = NULL;
 	root->linked = false;
 	dput(dget(root));
+	kfree(sb->source);
 	kfree(sb);
 }
 

@@ -7,6 +7,9 @@
  *
  * A walk neither sleeps nor calls a service, so the tree cannot change
  * under it and it takes no references until it hands back its result.
+ * The one exception is a synthetic filesystem's directory (/proc), whose
+ * provider is asked about each name; it cannot change the tree itself,
+ * and Core then changes only that directory's entry for that name.
  */
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
@@ -78,9 +81,13 @@ static int walk(struct walk_ctx *w, struct dentry *start, const char *path,
 		} else if (type == LAST_DOTDOT) {
 			next = d_follow_mounts(d_dotdot(cur, w->root));
 		} else {
-			next = d_lookup(cur, name, len);
-			if (!next)
+			if (cur->inode->sb->synthetic) {
+				int rc = d_lookup_synthetic(cur, name, len, &next);
+				if (rc)
+					return rc;
+			} else if (!(next = d_lookup(cur, name, len))) {
 				return -ENOENT;
+			}
 			next = d_follow_mounts(next);
 			if (S_ISLNK(next->inode->mode) &&
 			    (!last || slash || (flags & LOOKUP_FOLLOW))) {

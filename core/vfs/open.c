@@ -110,6 +110,10 @@ static int open_dentry(struct dentry *d, int flags, struct file **out)
 		return -ENOTDIR;
 	} else if (S_ISLNK(inode->mode)) {
 		return -ELOOP;
+	} else if (S_ISREG(inode->mode) && inode->sb->synthetic) {
+		if (acc != O_RDONLY)
+			return -EACCES;   /* its files are made to be read */
+		ops = &synthetic_file_ops;
 	} else if (S_ISREG(inode->mode)) {
 		ops = &regular_file_ops;
 	} else if (S_ISCHR(inode->mode)) {

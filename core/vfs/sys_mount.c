@@ -64,6 +64,15 @@ static int parse_options(char *opts, u32 *mode)
 	return 0;
 }
 
+/* A copy of mount(2)'s source, for /proc/mounts; NULL if it cannot be
+ * read (it is only a name: the filesystems here need no device). */
+static char *mount_source(uptr_t usource)
+{
+	char buf[64];
+	long n = strncpy_from_user(buf, usource, sizeof(buf));
+	return n > 0 ? d_name_copy(buf, (size_t)n) : NULL;
+}
+
 int sys_mount(uptr_t source, uptr_t target, uptr_t fstype, u64 flags, uptr_t data)
 {
 	char type[32], *opts = NULL, *path = NULL;
@@ -100,6 +109,8 @@ int sys_mount(uptr_t source, uptr_t target, uptr_t fstype, u64 flags, uptr_t dat
 		rc = -ENOTDIR;
 	} else {
 		struct super_block *sb = sb_create_type(type, mode, &rc);
+		if (sb && source)
+			sb->source = mount_source(source);
 		if (sb)
 			rc = vfs_mount_at(dir, sb);
 	}

@@ -6,11 +6,14 @@
  * tree is a tree of dentries, each naming an inode. For tmpfs and devfs
  * the dentries are the whole filesystem (there is nothing behind them to
  * look up), so the tree is never incomplete: a name not in it does not
- * exist. File data is in the inode's page cache.
+ * exist. A synthetic filesystem's dentries are a cache of its provider's
+ * answers instead (synthfs.c). File data is in the inode's page cache.
  *
  * Exclusion. Kernel code is not preempted and there is one CPU, so the
  * tree changes only when the code changing it runs; a path walk never
- * sleeps and never calls a service, so nothing changes under it. Code
+ * sleeps and never calls a service, so nothing changes under it, except
+ * in a synthetic filesystem (/proc, synthfs.c), where the walk asks the
+ * provider about each name and may drop that name's stale entry. Code
  * that keeps a dentry or inode across a call into a service or a sleep
  * holds a reference on it.
  *
@@ -76,6 +79,8 @@ struct super_block {
 	u64 next_ino;
 	u64 inodes;                /* live inodes */
 	u64 pages;                 /* page-cache pages */
+	bool synthetic;            /* its provider makes its tree (synthfs.c) */
+	char *source;              /* what mount(2) was given, or NULL */
 };
 
 struct inode {
@@ -99,6 +104,8 @@ struct inode {
 	struct dentry *alias;
 	/* Pipes. */
 	struct pipe *pipe;
+	/* Synthetic filesystems: the provider's number for it. */
+	u64 node;
 };
 
 struct dentry {
@@ -196,6 +203,12 @@ struct dentry *d_alloc_root(struct inode *inode);
 struct dentry *d_alloc_anon(struct inode *inode, const char *name);
 /* The linked child 'name' of dir, or NULL. No reference taken. */
 struct dentry *d_lookup(struct dentry *dir, const char *name, size_t len);
+/* The same in a synthetic filesystem's directory, asking its provider
+ * first: 0 and the dentry (no reference taken), -ENOENT, -EIO, ... */
+int d_lookup_synthetic(struct dentry *dir, const char *name, size_t len,
+		       struct dentry **out);
+/* The linked child as it is in the cache, without asking anyone. */
+struct dentry *d_lookup_cached(struct dentry *dir, const char *name, size_t len);
 struct dentry *dget(struct dentry *d);
 void dput(struct dentry *d);
 /* Takes d out of its parent (its inode's link count drops). */
@@ -289,6 +302,19 @@ int fs_call_mount(struct super_block *sb);
 /* A new, unmounted filesystem of a type mount(2) knows ("tmpfs",
  * "devtmpfs"); NULL with -ENODEV, -ENOMEM in *err. */
 struct super_block *sb_create_type(const char *type, u32 root_mode, int *err);
+/* The name of the index'th type sb_create_type knows, or NULL past them. */
+const char *fs_type_name(unsigned index);
+
+/* ---- synthfs.c: filesystems whose provider makes the tree on demand ---- */
+extern const struct file_ops synthetic_file_ops;
+/* Directory entries after "." and ".." (dir.c's vfs_readdir asks). */
+bool synthetic_readdir(struct file *f, u8 *buf, size_t size, size_t *used, u64 *pos);
+/* dir.c: appends one linux_dirent64 to buf; false if it does not fit. */
+bool dirent_emit(u8 *buf, size_t size, size_t *used, u64 ino, u64 off, u32 mode,
+		 const char *name, size_t len);
+/* dir.c: the path of d from 'root' into buf (ending at buf + size);
+ * where it starts, or NULL if it does not fit. */
+char *path_of(struct dentry *d, struct dentry *root, char *buf, size_t size);
 
 /* ---- pagecache.c ---- */
 /* The frame of page 'index', allocated (zeroed) if 'alloc'; PADDR_NONE

@@ -39,6 +39,7 @@ struct mm *mm_fork(struct mm *parent)
 	child->brk_base = parent->brk_base;
 	child->brk = parent->brk;
 	child->mmap_base = parent->mmap_base;
+	vm_exec_info_copy(child, parent);
 	list_for_each(pos, &parent->vmas) {
 		struct vma *v = list_entry(pos, struct vma, node);
 		struct vma *nv = vma_alloc(v->start, v->end, v->prot, v->flags,

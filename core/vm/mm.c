@@ -48,6 +48,7 @@ static void mm_destroy(struct mm *mm)
 	}
 	mm->nr_vmas = 0;
 	mm->cache = NULL;
+	vm_exec_info_copy(mm, NULL);
 	if (mmu_current() == mm->space)
 		mmu_activate(0);
 	pagemap_destroy(mm);

@@ -71,6 +71,11 @@ struct mm {
 	u64 resident;               /* pages in the page map */
 	uptr_t brk_base, brk;
 	uptr_t mmap_base;
+	/* What exec put in it, for /proc (exec_info.c). */
+	struct file *exe;           /* the program's file, referenced */
+	uptr_t arg_start, arg_end;  /* the argument strings */
+	uptr_t env_start, env_end;  /* the environment strings */
+	uptr_t start_stack;         /* the initial stack pointer */
 };
 
 /* frame_ref.c */
@@ -99,6 +104,13 @@ void pagemap_release(struct mm *mm, uptr_t start, uptr_t end);
 /* Drops every page's reference and frees all nodes, without touching
  * the page tables (the mm is going away with them). */
 void pagemap_destroy(struct mm *mm);
+
+/* exec_info.c: makes mm's exec record a copy of from's (file referenced
+ * again), or empty with NULL; drops what mm had. */
+void vm_exec_info_copy(struct mm *mm, const struct mm *from);
+/* Copies n bytes at user address va of mm (active or not) into buf: the
+ * count copied, short where nothing is mapped. */
+size_t vm_read_mm(struct mm *mm, uptr_t va, void *buf, size_t n);
 
 /* vma.c */
 /* The first area with end > addr, or NULL (Linux's find_vma). */

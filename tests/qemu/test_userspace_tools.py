@@ -185,7 +185,7 @@ def test_bad_options_fail_cleanly(tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"),
-                    reason="needs root and unshare(1) for a chroot with /dev")
+                    reason="needs root and unshare(1) for a chroot with /dev and /proc")
 def test_the_image_runs_in_a_linux_chroot(inputs, tmp_path):
     """The archive, unpacked and run by the host Linux kernel: /init runs
     the job, prints the marker and exits with the job's status; and the
@@ -197,7 +197,8 @@ def test_the_image_runs_in_a_linux_chroot(inputs, tmp_path):
 
     def run_init():
         return subprocess.run(["unshare", "-m", "sh", "-c",
-                               f"mount --bind /dev {root}/dev && exec chroot {root} /init"],
+                               f"mount --bind /dev {root}/dev && "
+                               f"mount -t proc proc {root}/proc && exec chroot {root} /init"],
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=300)
 

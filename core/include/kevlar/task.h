@@ -88,6 +88,12 @@ struct task {
 	struct list timer_node;        /* timed sleepers, by deadline */
 	struct list all_node;          /* every task */
 	u64 wake_at_ns;                /* timed sleep deadline, 0 = none */
+
+	/* CPU time, charged a tick at a time (core/proc/acct.c), for /proc. */
+	u64 utime_ticks, stime_ticks;  /* in user mode; in the kernel */
+	u64 cutime_ticks, cstime_ticks;/* of the children it reaped */
+	u64 start_ns;                  /* clock_monotonic_ns() when made */
+	bool in_syscall;               /* ticks now count as system time */
 };
 
 /* The task running on this CPU. */

@@ -76,8 +76,8 @@ struct fs_context;
 /*
  * Boot: mounts the root tmpfs, unpacks the initramfs (the boot modules
  * named "initramfs", or every module if none is) into it, and mounts
- * devfs on /dev. Call once, after svc_boot(). Reports problems and goes
- * on with what it has.
+ * devfs on /dev and procfs on /proc. Call once, after svc_boot(). Reports
+ * problems and goes on with what it has.
  */
 void vfs_init(void);
 

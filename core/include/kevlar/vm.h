@@ -129,6 +129,13 @@ void frame_put(paddr_t pa);
  * user task (task->kernel false) and leaves for user mode at the
  * program's entry point through thread_enter_user().
  */
+/*
+ * Exec's record of the new program, for /proc: its file (referenced) and,
+ * read from the initial stack at sp, where its argument and environment
+ * strings lie. The mm is the new one, not active yet.
+ */
+void vm_exec_record(struct mm *mm, struct file *exe, uptr_t sp);
+
 int exec_kernel(const char *path, char *const argv[], char *const envp[]);
 
 #endif

@@ -1,0 +1,235 @@
+/*
+ * Core's answers about processes and the machine's time, for the procfs
+ * service (procinfo in idl/procfs.idl), and sysinfo(2), which tells free
+ * and uptime the same totals. Everything is read when it is asked for;
+ * nothing here is kept for /proc's sake.
+ */
+#include <ifc/procinfo.h>
+#include <syscalls.h>
+#include <kevlar/abi.h>
+#include <kevlar/errno.h>
+#include <kevlar/mm.h>
+#include <kevlar/platform.h>
+#include <kevlar/procinfo.h>
+#include <kevlar/string.h>
+#include <kevlar/time.h>
+#include <kevlar/uaccess.h>
+
+#define NSEC_PER_TICK (NSEC_PER_SEC / USER_HZ)
+
+struct task *procinfo_task(int pid)
+{
+	struct task *t = pid > 0 ? task_find(pid) : NULL;
+	return t && t->tgid == pid ? t : NULL;
+}
+
+int procinfo_next_pid_impl(int after)
+{
+	for (struct task *t = task_next(after < 0 ? 0 : after); t; t = task_next(t->pid))
+		if (t->tgid == t->pid)
+			return t->pid;
+	return -ESRCH;
+}
+
+int procinfo_self_impl(void)
+{
+	return current_task()->tgid;
+}
+
+int procinfo_ppid_impl(int pid)
+{
+	struct task *t = procinfo_task(pid);
+	if (!t)
+		return -ESRCH;
+	return t->parent ? t->parent->tgid : 0;
+}
+
+int procinfo_pgid_impl(int pid)
+{
+	struct task *t = procinfo_task(pid);
+	return t ? t->pgid : -ESRCH;
+}
+
+int procinfo_sid_impl(int pid)
+{
+	struct task *t = procinfo_task(pid);
+	return t ? t->sid : -ESRCH;
+}
+
+int procinfo_state_impl(int pid)
+{
+	struct task *t = procinfo_task(pid);
+	if (!t)
+		return -ESRCH;
+	switch (t->state) {
+	case TASK_RUNNABLE: return 'R';
+	case TASK_ZOMBIE:   return 'Z';
+	case TASK_STOPPED:  return 'T';
+	default:            return 'S';
+	}
+}
+
+int procinfo_comm_impl(int pid, u8 *buf, size_t len)
+{
+	struct task *t = procinfo_task(pid);
+	if (!t)
+		return -ESRCH;
+	size_t n = strnlen(t->comm, sizeof(t->comm));
+	memcpy(buf, t->comm, MIN(n, len));
+	return (int)n;
+}
+
+int procinfo_threads_impl(int pid)
+{
+	int n = 0;
+
+	if (!procinfo_task(pid))
+		return -ESRCH;
+	for (struct task *t = task_next(0); t; t = task_next(t->pid))
+		n += t->tgid == pid && t->state != TASK_ZOMBIE;
+	return n ? n : 1;   /* a zombie is still its one thread */
+}
+
+long procinfo_cpu_ticks_impl(int pid, int which)
+{
+	struct task *t = procinfo_task(pid);
+	if (!t)
+		return -ESRCH;
+	switch (which) {
+	case 0: return (long)t->utime_ticks;
+	case 1: return (long)t->stime_ticks;
+	case 2: return (long)t->cutime_ticks;
+	case 3: return (long)t->cstime_ticks;
+	default: return -EINVAL;
+	}
+}
+
+long procinfo_start_ticks_impl(int pid)
+{
+	struct task *t = procinfo_task(pid);
+	return t ? (long)(t->start_ns / NSEC_PER_TICK) : -ESRCH;
+}
+
+long procinfo_uptime_ns_impl(void)
+{
+	return (long)clock_monotonic_ns();
+}
+
+long procinfo_sys_ticks_impl(int which)
+{
+	return which >= 0 && which < 3 ? (long)acct_machine_ticks(which) : -EINVAL;
+}
+
+long procinfo_loadavg_impl(int which)
+{
+	return which >= 0 && which < 3 ? (long)acct_loadavg(which) : -EINVAL;
+}
+
+long procinfo_task_count_impl(int which)
+{
+	long n = 0;
+
+	switch (which) {
+	case 0:
+		return acct_runnable();
+	case 1:
+		for (struct task *t = task_next(0); t; t = task_next(t->pid))
+			n++;
+		return n;
+	case 2:
+	case 3:
+		return task_last_pid();
+	default:
+		return -EINVAL;
+	}
+}
+
+long procinfo_boot_time_impl(void)
+{
+	static s64 boot;
+
+	if (!boot)
+		boot = rtc_read_epoch() - (s64)(clock_monotonic_ns() / NSEC_PER_SEC);
+	return boot;
+}
+
+/* Linux's struct sysinfo on x86_64. */
+struct sysinfo {
+	s64 uptime;
+	u64 loads[3];
+	u64 totalram, freeram, sharedram, bufferram;
+	u64 totalswap, freeswap;
+	u16 procs;
+	u16 pad;
+	u64 totalhigh, freehigh;
+	u32 mem_unit;
+};
+_Static_assert(sizeof(struct sysinfo) == 112, "struct sysinfo");
+
+#define SI_LOAD_SHIFT 16
+
+int sys_sysinfo(uptr_t info)
+{
+	struct sysinfo si;
+
+	memset(&si, 0, sizeof(si));
+	u64 ns = clock_monotonic_ns();
+	si.uptime = (s64)((ns + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = acct_loadavg(i) << (SI_LOAD_SHIFT - LOAD_FSHIFT);
+	si.totalram = frame_total_pages();
+	si.freeram = frame_free_pages();
+	/* File data is all in RAM (tmpfs), which Linux counts as shared. */
+	si.sharedram = vfs_cached_pages();
+	si.procs = (u16)procinfo_task_count_impl(1);
+	si.mem_unit = PAGE_SIZE;
+	return copy_to_user(info, &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+long procinfo_signals_impl(int pid, int which)
+{
+	struct task *t = procinfo_task(pid);
+	u64 mask = 0;
+
+	if (!t)
+		return -ESRCH;
+	if (which == 0)
+		return (long)t->sigmask;
+	if (which == 3)
+		return (long)t->sig_pending;
+	if (which != 1 && which != 2)
+		return -EINVAL;
+	for (int i = 0; t->sighand && i < NSIG; i++) {
+		u64 h = t->sighand->action[i].handler;
+		if (which == 1 ? h == SIG_IGN : h != SIG_IGN && h != SIG_DFL)
+			mask |= 1ULL << i;
+	}
+	return (long)mask;
+}
+
+int procinfo_cpus_impl(void)
+{
+	return (int)cpus_online();
+}
+
+long procinfo_cpu_khz_impl(void)
+{
+	return (long)(tsc_frequency() / 1000);
+}
+
+int procinfo_uname_impl(int which, u8 *buf, size_t len)
+{
+	struct utsname u;
+	const char *s;
+
+	uname_fill(&u);
+	switch (which) {
+	case 0: s = u.sysname; break;
+	case 1: s = u.release; break;
+	case 2: s = u.version; break;
+	default: return -EINVAL;
+	}
+	size_t n = strlen(s);
+	memcpy(buf, s, MIN(n, len));
+	return (int)n;
+}
