@@ -153,19 +153,9 @@ long procinfo_boot_time_impl(void)
 	return boot;
 }
 
-/* Linux's struct sysinfo on x86_64. */
-struct sysinfo {
-	s64 uptime;
-	u64 loads[3];
-	u64 totalram, freeram, sharedram, bufferram;
-	u64 totalswap, freeswap;
-	u16 procs;
-	u16 pad;
-	u64 totalhigh, freehigh;
-	u32 mem_unit;
-};
-_Static_assert(sizeof(struct sysinfo) == 112, "struct sysinfo");
-
+/* sysinfo(2): uptime (a part second rounded up, as Linux), load
+ * averages, memory in pages (file data is all in RAM, which Linux counts
+ * as shared), the number of tasks. No swap, no high memory. */
 #define SI_LOAD_SHIFT 16
 
 int sys_sysinfo(uptr_t info)
