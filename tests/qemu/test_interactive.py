@@ -1,8 +1,9 @@
 """An interactive BusyBox session on `make run`'s serial console, driven
 like a person at a terminal: line editing, a pipeline, ^C interrupting a
 foreground job, a background job listed by `jobs` and killed with
-`kill %1`, ^Z stopping a job and `fg` resuming it, and `exit` powering
-the machine off with the shell's status.
+`kill %1`, ^Z stopping a job and `fg` resuming it, history, `ps` listing
+the shell, /proc/meminfo, and `exit` powering the machine off with the
+shell's status.
 """
 import time
 
@@ -98,6 +99,13 @@ def test_interactive_session(session):
     session.type("\r")
     c.expect(r"fg status 0")
     c.expect(PROMPT)
+
+    # /proc: ps lists the shell (with its pid), meminfo reads.
+    session.run("echo shell=$$; ps", r"shell=(\d+)")
+    session.type("ps -o pid,comm | grep -w $$\r")
+    c.expect(r"\n\s*(\d+)\s+sh\r")
+    c.expect(PROMPT)
+    session.run("cat /proc/meminfo", r"MemTotal:\s+\d+ kB")
 
     session.type("exit 4\r")
     c.expect("kevlar: init exited with status 4")
