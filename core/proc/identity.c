@@ -58,7 +58,21 @@ int sys_getsid(int pid)
 	return t ? t->sid : -ESRCH;
 }
 
-/* setpgid(2): the caller or one of its children, within one session. */
+struct group_probe {
+	pid_t pgid, sid;
+	bool found;
+};
+
+static bool in_group(struct task *t, void *arg)
+{
+	struct group_probe *g = arg;
+	if (t->pgid == g->pgid && t->sid == g->sid)
+		g->found = true;
+	return !g->found;
+}
+
+/* setpgid(2): the caller or one of its children, within one session, into
+ * a new group of its own or a group of that session that exists. */
 int sys_setpgid(int pid, int pgid)
 {
 	struct task *self = current_task();
@@ -72,7 +86,15 @@ int sys_setpgid(int pid, int pgid)
 		return -EPERM;
 	if (t->pid == t->sid)
 		return -EPERM;   /* a session leader cannot move */
-	t->pgid = pgid ? pgid : t->pid;
+	if (!pgid)
+		pgid = t->pid;
+	if (pgid != t->pid) {
+		struct group_probe g = { pgid, self->sid, false };
+		task_for_each_user(in_group, &g);
+		if (!g.found)
+			return -EPERM;
+	}
+	t->pgid = pgid;
 	return 0;
 }
 

@@ -302,6 +302,17 @@ static bool is_ctty(const struct task *t)
 	return session && t->sid == session;
 }
 
+int tty_console_open(enum tty_open how, int flags)
+{
+	struct task *t = current_task();
+
+	if (how == TTY_OPEN_CTTY)
+		return is_ctty(t) ? 0 : -ENXIO;
+	if (!(flags & O_NOCTTY) && !session && t->sid == t->pid)
+		tty_console_set_session(t->sid, t->pgid);
+	return 0;
+}
+
 /*
  * Job control: a member of the terminal's session outside the foreground
  * group may not read (SIGTTIN) or change it (SIGTTOU). Returns 0 to go

@@ -12,6 +12,7 @@
 #include <kevlar/mm.h>
 #include <kevlar/random.h>
 #include <kevlar/string.h>
+#include <kevlar/tty.h>
 #include "vfs_internal.h"
 
 #define MEM_MAJOR  1
@@ -111,4 +112,13 @@ const struct file_ops *chardev_ops(u32 rdev)
 	default:
 		return NULL;
 	}
+}
+
+int chardev_open(u32 rdev, int flags)
+{
+	if (dev_major(rdev) == TTYAUX_MAJOR && dev_minor(rdev) == 0)
+		return tty_console_open(TTY_OPEN_CTTY, flags);
+	if (dev_major(rdev) == TTY_MAJOR)
+		return tty_console_open(TTY_OPEN_LINE, flags);
+	return 0;
 }

@@ -120,6 +120,9 @@ static int open_dentry(struct dentry *d, int flags, struct file **out)
 		ops = chardev_ops(inode->rdev);
 		if (!ops)
 			return -ENXIO;
+		int rc = chardev_open(inode->rdev, flags);
+		if (rc)
+			return rc;
 	} else {
 		return -ENXIO;   /* fifos, sockets and block devices: not yet */
 	}

@@ -344,6 +344,9 @@ void fd_set_cloexec(int fd, bool on);
 
 /* ---- chardev.c, console.c ---- */
 const struct file_ops *chardev_ops(u32 rdev);
+/* What opening the device asks beyond its ops: /dev/tty needs a
+ * controlling terminal (else -ENXIO); a terminal line may become one. */
+int chardev_open(u32 rdev, int flags);
 extern const struct file_ops console_ops;
 
 /* ---- poll.c: readiness and waiting for it ---- */

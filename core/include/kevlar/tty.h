@@ -24,6 +24,12 @@ long tty_console_ioctl(unsigned cmd, uptr_t arg);
  * is waiting)? *events (may be NULL) moves whenever that may have
  * changed (poll_notify). */
 bool tty_console_input_ready(u64 *events);
+/* Opening the console: as /dev/tty (the caller's controlling terminal:
+ * -ENXIO without one), as a terminal line (/dev/ttyN: a session leader
+ * without a controlling terminal gets it, unless O_NOCTTY), or as
+ * /dev/console (nothing more). Returns 0 or -errno. */
+enum tty_open { TTY_OPEN_CTTY, TTY_OPEN_LINE };
+int tty_console_open(enum tty_open how, int flags);
 /* Makes the console the controlling terminal of session sid, with pgrp
  * in the foreground (the kernel does this for init). */
 void tty_console_set_session(pid_t sid, pid_t pgrp);
