@@ -14,6 +14,8 @@ bool ktest_requested(void);
 int ktest_run(void);
 
 int ktest_containment(void);
+/* prctl(PR_KTEST_OOPS, kind): Core faults on purpose (core/ktest/oops.c). */
+int ktest_oops_prctl(uptr_t kind);
 /* core/vfs/ktest_vfs.c */
 int ktest_vfs(void);
 int ktest_tmpfs_restart(void);
