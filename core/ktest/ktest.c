@@ -15,6 +15,7 @@ static const struct ktest ktests[] = {
 	{ "vfs", ktest_vfs },
 	{ "tmpfs-restart", ktest_tmpfs_restart },
 	{ "vfs-tree", ktest_vfs_tree },
+	{ "oops-kthread", ktest_oops_kthread },
 };
 #endif
 

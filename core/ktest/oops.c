@@ -4,6 +4,9 @@
  * from a user program (tests/user/helpers/ktest_oops.c). Each kind is one
  * way Core can fail; in fortress and balanced the caller dies of SIGSEGV
  * and the kernel goes on, in performance and ludicrous the kernel panics.
+ * Three kinds must panic everywhere: "tick" faults in the next timer
+ * interrupt, "twice" faults again while the task dies of its oops, and
+ * ktest=oops-kthread faults in a kernel thread.
  */
 #ifdef KEVLAR_KTEST
 #include <kevlar/errno.h>
@@ -13,6 +16,7 @@
 #include <kevlar/printk.h>
 #include <kevlar/spinlock.h>
 #include <kevlar/string.h>
+#include <kevlar/task.h>
 #include <kevlar/uaccess.h>
 #include "ktest.h"
 
@@ -33,6 +37,11 @@ static u64 load(u64 address)
 
 /* Past the end of the direct map: a kernel address nothing maps. */
 #define UNMAPPED_KERNEL_ADDRESS (DIRECT_MAP_BASE + DIRECT_MAP_SIZE - 4096)
+
+/* "tick": the next timer tick faults, in interrupt context. */
+static bool fault_in_tick;
+/* "twice": this task faults again while it dies of the first oops. */
+static pid_t fault_again_pid;
 
 static int fail(const char *kind)
 {
@@ -60,7 +69,39 @@ static int fail(const char *kind)
 		preempt_disable();
 		BUG();
 	}
+	if (!strcmp(kind, "tick")) {
+		__atomic_store_n(&fault_in_tick, true, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&fault_in_tick, __ATOMIC_SEQ_CST))
+			opaque(0);
+		return -EINVAL;
+	}
+	if (!strcmp(kind, "twice")) {
+		fault_again_pid = current_task()->pid;
+		return (int)load(0x10);
+	}
 	return -EINVAL;
+}
+
+void ktest_oops_tick(void)
+{
+	if (__atomic_load_n(&fault_in_tick, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&fault_in_tick, false, __ATOMIC_SEQ_CST);
+		load(0x10);
+	}
+}
+
+void ktest_oops_exiting(void)
+{
+	if (fault_again_pid && fault_again_pid == current_task()->pid) {
+		fault_again_pid = 0;
+		load(0x10);
+	}
+}
+
+int ktest_oops_kthread(void)
+{
+	printk("ktest: Core fails ('null') in a kernel thread on request\n");
+	return fail("null");
 }
 
 int ktest_oops_prctl(uptr_t kind_ptr)

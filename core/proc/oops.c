@@ -14,6 +14,7 @@
 #include <kevlar/string.h>
 #include <kevlar/task.h>
 #include "proc_internal.h"
+#include "../ktest/ktest.h"
 
 const char *core_oops_begin(struct oops_task *who)
 {
@@ -40,5 +41,8 @@ void core_oops_exit(void)
 	struct task *t = current_task();
 
 	printk("oops: %s[%d] killed by SIGSEGV; its memory is leaked\n", t->comm, t->pid);
+#ifdef KEVLAR_KTEST
+	ktest_oops_exiting();
+#endif
 	task_exit(SIGSEGV);
 }

@@ -14,6 +14,7 @@
 #include <kevlar/task.h>
 #include <kevlar/time.h>
 #include "proc_internal.h"
+#include "../ktest/ktest.h"
 
 #define TIMESLICE_TICKS 2
 
@@ -162,6 +163,9 @@ void core_timer_tick(void)
 	u64 now = clock_monotonic_ns();
 	struct task *cur = current_task();
 
+#ifdef KEVLAR_KTEST
+	ktest_oops_tick();
+#endif
 	wake_expired(now);
 	itimer_tick(now);
 	if (++slice_ticks >= TIMESLICE_TICKS && !list_empty(&run_queue))
