@@ -140,7 +140,8 @@ void oops_panic(const char *msg, u64 caller)
 	struct oops_task who;
 	bool irqs_were_on = irq_enabled();
 
-	/* The call site is one byte past the call; inside the caller either way. */
+	/* 'caller' is a return address: when kpanic() is the caller's last
+	 * call it is already past the caller's end, so look one byte back. */
 	if (!oops_accept(caller - 1, &who))
 		return;
 	irq_disable();
