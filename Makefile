@@ -152,9 +152,12 @@ ifneq ($(RINGS),1)
 	$(Q)$(RINGCHECK) --ring 0 --what "Ring 0" --object $@ --exports $(EXPORTS)/ring1-ring0.txt
 endif
 
+# Core's code goes into .core.text, so that a fault can tell Core from
+# Ring 0 (an oops, docs/containment.md).
 $(BUILD)/ring1.o: $(OBJ_RING1)
 	$(call quiet,LD,$@)
-	$(Q)$(LD) -r -o $@ $^
+	$(Q)printf 'SECTIONS {\n .core.text : { *(.text .text.*) }\n}\n' > $@.lds
+	$(Q)$(LD) -r -T $@.lds -o $@ $^
 ifneq ($(RINGS),1)
 	$(Q)$(RINGCHECK) --ring 1 --what "Ring 1" --object $@ \
 		--exports $(EXPORTS)/ring0-ring1.txt $(EXPORTS)/ring2-ring1.txt \

@@ -14,6 +14,14 @@ bool ktest_requested(void);
 int ktest_run(void);
 
 int ktest_containment(void);
+/* prctl(PR_KTEST_OOPS, kind): Core faults on purpose (core/ktest/oops.c). */
+int ktest_oops_prctl(uptr_t kind);
+/* Hooks for the kinds that fault later: in the timer tick, and in the
+ * exit of a task dying of an oops. */
+void ktest_oops_tick(void);
+void ktest_oops_exiting(void);
+/* ktest=oops-kthread: a Core fault in a kernel thread (a panic). */
+int ktest_oops_kthread(void);
 /* core/vfs/ktest_vfs.c */
 int ktest_vfs(void);
 int ktest_tmpfs_restart(void);

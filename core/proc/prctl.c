@@ -4,9 +4,12 @@
 #include <kevlar/string.h>
 #include <kevlar/task.h>
 #include <kevlar/uaccess.h>
+#include "../ktest/ktest.h"
 
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+/* Test kernels only: make Core fault on purpose ("KOOP"). */
+#define PR_KTEST_OOPS 0x4b4f4f50
 #define ROBUST_LIST_HEAD_SIZE 24
 
 int sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
@@ -25,6 +28,10 @@ int sys_prctl(int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 	}
 	case PR_GET_NAME:
 		return copy_to_user(arg2, t->comm, sizeof(t->comm)) ? -EFAULT : 0;
+#ifdef KEVLAR_KTEST
+	case PR_KTEST_OOPS:
+		return ktest_oops_prctl(arg2);
+#endif
 	default:
 		return -EINVAL;
 	}

@@ -15,6 +15,7 @@
 #include <kevlar/task.h>
 #include <kevlar/time.h>
 #include "proc_internal.h"
+#include "../ktest/ktest.h"
 
 #define TIMESLICE_TICKS 2
 
@@ -165,6 +166,9 @@ void core_timer_tick(void)
 	if (!thread_current())
 		return;   /* a tick before the scheduler has adopted the boot thread */
 	struct task *cur = current_task();
+#ifdef KEVLAR_KTEST
+	ktest_oops_tick();
+#endif
 	wake_expired(now);
 	itimer_tick(now);
 	acct_tick();

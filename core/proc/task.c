@@ -142,7 +142,8 @@ static void reparent_children(struct task *t)
 /*
  * Drops the task's memory, descriptors and filesystem context. A task
  * releasing its own memory first moves to the kernel's address space, so
- * it is not running on page tables it frees.
+ * it is not running on page tables it frees. The memory of a task dying
+ * of an oops is leaked: the fault may have left it half-updated.
  */
 void task_release_resources(struct task *t)
 {
@@ -151,7 +152,8 @@ void task_release_resources(struct task *t)
 			t->thread.space = 0;
 			mmu_activate(0);
 		}
-		mm_put(t->mm);
+		if (!t->oopsed)
+			mm_put(t->mm);
 		t->mm = NULL;
 	}
 	if (t->files) {

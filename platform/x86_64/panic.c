@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "extable.h"
 #include "fault.h"
+#include "oops.h"
 #include "ring_internal.h"
 
 static int panic_depth;
@@ -29,6 +30,8 @@ void panic_begin(void)
 
 void panic_end(const char *why)
 {
+	if (oops_count())
+		printk("Tainted: D (%u earlier oops%s)\n", oops_count(), oops_count() > 1 ? "es" : "");
 	printk("Kernel panic - not syncing: %s\n", why);
 	printk("Rebooting.\n");
 	machine_reset();
@@ -42,8 +45,10 @@ void kpanic(const char *fmt, ...)
 	va_start(ap, fmt);
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!panic_depth)
+	if (!panic_depth) {
 		ring_contain_panic(msg);   /* returns only outside a service */
+		oops_panic(msg, (u64)__builtin_return_address(0));
+	}
 	panic_begin();
 	printk("kernel panic: %s\n", msg);
 	backtrace_here();
@@ -53,7 +58,8 @@ void kpanic(const char *fmt, ...)
 /*
  * The recoveries, in order: a user page Core can map (demand paging,
  * copy-on-write), an exception in user mode (Core signals the task), a
- * faulting user copy (-EFAULT), a fault inside a Ring 2 service (-EIO).
+ * faulting user copy (-EFAULT), a fault inside a Ring 2 service (-EIO),
+ * a fault in Core during a system call (an oops: the process dies).
  */
 bool fault_fixup(struct trap_frame *f)
 {
@@ -73,5 +79,5 @@ bool fault_fixup(struct trap_frame *f)
 		f->rip = fixup;
 		return true;
 	}
-	return ring_contain_trap(f);
+	return ring_contain_trap(f) || oops_trap(f);
 }

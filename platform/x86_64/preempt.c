@@ -1,5 +1,6 @@
 /* The preemption count. One CPU today; it becomes per-CPU with SMP. */
 #include <kevlar/spinlock.h>
+#include "oops.h"
 
 static unsigned preempt_depth;
 
@@ -18,4 +19,9 @@ void preempt_enable(void)
 unsigned preempt_count(void)
 {
 	return __atomic_load_n(&preempt_depth, __ATOMIC_RELAXED);
+}
+
+void preempt_reset(void)
+{
+	__atomic_store_n(&preempt_depth, 0, __ATOMIC_RELAXED);
 }

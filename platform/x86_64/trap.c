@@ -13,6 +13,7 @@
 #include "cpu.h"
 #include "fault.h"
 #include "lapic.h"
+#include "oops.h"
 #include "ring_internal.h"
 #include "trap.h"
 
@@ -44,7 +45,14 @@ int irq_register(u8 vector, irq_handler_t fn, void *ctx)
 	return 0;
 }
 
-static const char *exception_name(u64 vector)
+static unsigned irq_nesting;
+
+bool in_interrupt(void)
+{
+	return irq_nesting != 0;
+}
+
+const char *trap_name(u64 vector)
 {
 	if (vector < 32 && exception_names[vector])
 		return exception_names[vector];
@@ -65,7 +73,7 @@ static void print_pf_error(u64 err)
 void trap_report(const struct trap_frame *f)
 {
 	printk("kernel fault: %s (vector %lu), error code 0x%lx\n",
-	       exception_name(f->vector), f->vector, f->error);
+	       trap_name(f->vector), f->vector, f->error);
 	if (f->vector == 14) {
 		printk("faulting address: %p\n", (void *)read_cr2());
 		print_pf_error(f->error);
@@ -101,12 +109,14 @@ static void interrupt(struct trap_frame *f)
 		return;   /* spurious from the masked 8259s */
 	if (v == VEC_SPURIOUS)
 		return;
+	irq_nesting++;
 	if (irq_table[v].fn)
 		irq_table[v].fn(irq_table[v].ctx);
 	else
 		printk("irq: unexpected interrupt on vector %lu\n", v);
 	lapic_eoi();
 	ring_watchdog_check(f);
+	irq_nesting--;
 }
 
 void trap_dispatch(struct trap_frame *f)

@@ -104,11 +104,12 @@ def build_initramfs(out, init_script=None, extra=(), tests=None):
     return out
 
 
-def run_job(profile, script, extra=(), cmdline="", timeout=300, memory="256M", tests=True):
-    """Boots 'profile' with 'script' (shell text) as its INIT_SCRIPT, the user
-    test programs and the 'extra' trees in the initramfs. Returns a Boot
-    whose status is what tools/qemu-run.py exits with: the script's status,
-    or NO_INIT_STATUS."""
+def run_job(profile, script, extra=(), cmdline="", timeout=300, memory="256M", tests=True,
+            ktest=False):
+    """Boots 'profile' (its test kernel if 'ktest') with 'script' (shell
+    text) as its INIT_SCRIPT, the user test programs and the 'extra' trees
+    in the initramfs. Returns a Boot whose status is what
+    tools/qemu-run.py exits with: the script's status, or NO_INIT_STATUS."""
     with tempfile.TemporaryDirectory(prefix="kevlar-job-") as tmp:
         job = None
         if script is not None:
@@ -117,14 +118,15 @@ def run_job(profile, script, extra=(), cmdline="", timeout=300, memory="256M", t
                 f.write(script)
         cpio = build_initramfs(os.path.join(tmp, "initramfs.cpio"), job, extra,
                                user_build() if tests else None)
-        return boot_initramfs(profile, cpio, cmdline, timeout, memory)
+        return boot_initramfs(profile, cpio, cmdline, timeout, memory, ktest)
 
 
-def boot_initramfs(profile, cpio, cmdline="", timeout=300, memory="256M"):
-    """Boots 'profile' with the archive 'cpio' as its initramfs module,
-    through tools/qemu-run.py --expect-init (stdin: /dev/null)."""
+def boot_initramfs(profile, cpio, cmdline="", timeout=300, memory="256M", ktest=False):
+    """Boots 'profile' (its test kernel if 'ktest') with the archive 'cpio'
+    as its initramfs module, through tools/qemu-run.py --expect-init
+    (stdin: /dev/null)."""
     with tempfile.TemporaryDirectory(prefix="kevlar-iso-") as tmp:
-        iso = make_iso(profile, cmdline, tmp, initramfs=cpio)
+        iso = make_iso(profile, cmdline, tmp, ktest, initramfs=cpio)
         qemu = ["qemu-system-x86_64", "-cdrom", iso, "-serial", "stdio", "-display", "none",
                 "-no-reboot", "-cpu", "max", "-m", memory]
         proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "qemu-run.py"),

@@ -43,6 +43,7 @@ struct task {
 	enum task_state state;
 	bool need_resched;
 	bool kernel;                   /* a kernel thread: no user space */
+	bool oopsed;                   /* dying of a fault in Core (core/proc/oops.c) */
 
 	struct task *parent;
 	struct list children;          /* of struct task, via sibling */

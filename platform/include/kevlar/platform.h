@@ -39,6 +39,22 @@ void core_return_to_user(struct trap_frame *f);
 void core_thread_started(void);
 __noreturn void core_thread_exit(void);
 
+/*
+ * An oops (fortress, balanced): Ring 0 caught a fault in Core during a
+ * system call. core_oops_begin() says whether the running task is a user
+ * process that may die for it: if so it marks the task, fills in 'who'
+ * and returns NULL; if not, it returns why (and the kernel panics).
+ * core_oops_exit() then ends that task as if killed by SIGSEGV; it runs
+ * at the top of the task's kernel stack, the faulting call abandoned,
+ * interrupts on.
+ */
+struct oops_task {
+	int pid;
+	char comm[16];
+};
+const char *core_oops_begin(struct oops_task *who);
+__noreturn void core_oops_exit(void);
+
 /* The crash= boot option's deliberate fault, if one was asked for. */
 void crash_inject(void);
 
