@@ -107,3 +107,24 @@ int sys_setsid(void)
 	self->sid = self->pgid = self->pid;
 	return self->sid;
 }
+
+struct orphan_probe {
+	pid_t pgrp;
+	bool anchored;      /* a member has a parent outside it, in its session */
+};
+
+static bool anchors(struct task *t, void *arg)
+{
+	struct orphan_probe *o = arg;
+	struct task *p = t->parent;
+	if (t->pgid == o->pgrp && p && p->pgid != o->pgrp && p->sid == t->sid)
+		o->anchored = true;
+	return !o->anchored;
+}
+
+bool pgrp_orphaned(pid_t pgrp)
+{
+	struct orphan_probe o = { pgrp, false };
+	task_for_each_user(anchors, &o);
+	return !o.anchored;
+}

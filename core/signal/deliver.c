@@ -329,7 +329,10 @@ void signal_return_to_user(struct trap_frame *f)
 			if (d == SIG_DEFAULT_IGNORE)
 				continue;
 			if (d == SIG_DEFAULT_STOP) {
-				stop_self(sig);
+				/* Nobody would continue an orphaned group: only
+				 * SIGSTOP stops it (POSIX). */
+				if (sig == SIGSTOP || !pgrp_orphaned(t->pgid))
+					stop_self(sig);
 				continue;
 			}
 			die(t, f, &info);

@@ -15,7 +15,7 @@
  * terminal), which has a foreground process group. A process of that
  * session outside the foreground group that reads gets SIGTTIN, and one
  * that changes the settings gets SIGTTOU (or writes, with TOSTOP),
- * unless it ignores or blocks the signal.
+ * unless it ignores or blocks the signal; an orphaned group gets EIO.
  */
 #include <kevlar/abi.h>
 #include <kevlar/console.h>
@@ -327,6 +327,8 @@ static int job_control(int sig)
 		return 0;
 	if (signal_ignored(t, sig) || signal_blocked(t, sig))
 		return sig == SIGTTIN ? -EIO : 0;
+	if (pgrp_orphaned(t->pgid))
+		return -EIO;   /* nobody would continue it */
 	struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
 	signal_send_pgrp(t->pgid, sig, &info);
 	return -ERESTARTSYS;

@@ -60,11 +60,11 @@ int main(void)
 	kill(pid, SIGCONT);
 	CHECK("sig_wait.wcontinued", waitpid(pid, &st, WCONTINUED) == pid &&
 	      WIFCONTINUED(st) && st == 0xffff);
-	kill(pid, SIGTSTP);
+	kill(pid, SIGSTOP);   /* not SIGTSTP: an orphaned group ignores it */
 	siginfo_t si;
 	memset(&si, 0, sizeof(si));
 	CHECK("sig_wait.waitid_stopped", waitid(P_PID, pid, &si, WSTOPPED) == 0 &&
-	      si.si_signo == SIGCHLD && si.si_code == CLD_STOPPED && si.si_status == SIGTSTP &&
+	      si.si_signo == SIGCHLD && si.si_code == CLD_STOPPED && si.si_status == SIGSTOP &&
 	      si.si_pid == pid);
 	kill(pid, SIGKILL);
 	memset(&si, 0, sizeof(si));
@@ -194,6 +194,21 @@ int main(void)
 	sigprocmask(SIG_BLOCK, NULL, &now);
 	CHECK("sig_wait.ppoll_mask_restored", sigismember(&now, SIGUSR1));
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	waitpid(pid, &st, 0);
+
+	/* SIGTSTP stops a process whose group has a parent outside it, in
+	 * the same session (the group is not orphaned). */
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	setpgid(pid, pid);
+	kill(pid, SIGTSTP);
+	CHECK("sig_wait.sigtstp_stops_group_with_parent",
+	      waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP);
+	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 
 	/* Process groups. */

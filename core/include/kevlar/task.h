@@ -137,6 +137,11 @@ void task_free(struct task *t);
 /* Number of tasks that are not zombies (the power-off test). */
 unsigned task_live_count(void);
 
+/* An orphaned process group (POSIX): no member has a parent in another
+ * group of the same session, so no shell is there to continue it; its
+ * members are not stopped by SIGTSTP, SIGTTIN or SIGTTOU. */
+bool pgrp_orphaned(pid_t pgrp);
+
 /* Wait-status encodings (as wait4 reports them). */
 #define WSTATUS_EXITED(code)  (((code) & 0xff) << 8)
 #define WSTATUS_SIGNALED(sig) ((sig) & 0x7f)
