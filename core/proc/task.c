@@ -20,10 +20,26 @@
 #include "proc_internal.h"
 
 static struct list all_tasks = LIST_INIT(all_tasks);
+/* Zombies no parent will wait for (its SIGCHLD is ignored), via sibling:
+ * freed by the next task to come by, once they have switched away. */
+static struct list unwaited = LIST_INIT(unwaited);
 static pid_t next_pid = 1;
+
+void task_reap_unwaited(void)
+{
+	struct task *self = current_task();
+	u64 flags = irq_save();
+	list_for_each_safe(pos, tmp, &unwaited) {
+		struct task *z = list_entry(pos, struct task, sibling);
+		if (z != self)
+			task_free(z);
+	}
+	irq_restore(flags);
+}
 
 struct task *task_alloc(const char *comm)
 {
+	task_reap_unwaited();
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
@@ -87,25 +103,12 @@ struct task *task_find(pid_t pid)
 	return found;
 }
 
-struct task *task_next_after(pid_t pid)
-{
-	struct task *best = NULL;
-	u64 flags = irq_save();
-	list_for_each(pos, &all_tasks) {
-		struct task *t = list_entry(pos, struct task, all_node);
-		if (t->pid > pid && (!best || t->pid < best->pid))
-			best = t;
-	}
-	irq_restore(flags);
-	return best;
-}
-
 void task_for_each_user(bool (*fn)(struct task *t, void *arg), void *arg)
 {
 	pid_t last = 0;
 
 	/* By pid, not by list: the list may change while fn runs. */
-	for (struct task *t; (t = task_next_after(last)); last = t->pid) {
+	for (struct task *t; (t = task_next(last)); last = t->pid) {
 		if (t->kernel || t->state == TASK_ZOMBIE)
 			continue;
 		if (!fn(t, arg))
@@ -200,6 +203,13 @@ void task_exit(int status)
 		signal_notify_parent(t, status & 0x80 ? CLD_DUMPED : CLD_KILLED, status & 0x7f);
 	else
 		signal_notify_parent(t, CLD_EXITED, (status >> 8) & 0xff);
+	if (t->parent && t->exit_signal == SIGCHLD && signal_children_unwaited(t->parent)) {
+		/* No zombie for a parent that ignores SIGCHLD (POSIX): its
+		 * wait finds one child fewer. */
+		list_del(&t->sibling);
+		list_add_tail(&unwaited, &t->sibling);
+		t->parent = NULL;
+	}
 	schedule();
 	kpanic("task %d ran after exiting", t->pid);
 }

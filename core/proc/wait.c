@@ -101,6 +101,7 @@ static int do_wait(const struct wait_req *r, struct wait_event *ev)
 {
 	struct task *self = current_task();
 
+	task_reap_unwaited();
 	for (;;) {
 		bool any;
 		/* Interrupts stay off from the search to the sleep, so a child

@@ -207,6 +207,12 @@ int sys_tgkill(int tgid, int tid, int sig)
 	return send_to_thread(tgid, tid, sig);
 }
 
+bool signal_children_unwaited(const struct task *parent)
+{
+	const struct sigaction_k *act = sig_action(parent, SIGCHLD);
+	return act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT);
+}
+
 void signal_notify_parent(struct task *child, int code, int status)
 {
 	struct task *parent = child->parent;

@@ -223,5 +223,17 @@ int main(void)
 	CHECK("sig_wait.group_member_killed", waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
 	      WTERMSIG(st) == SIGTERM);
 	check_err("sig_wait.kill_empty_group", kill(-pid, SIGTERM), ESRCH);
+
+	/* SIGCHLD ignored: children leave no zombies, and a wait blocks
+	 * until they are gone, then finds none. */
+	signal(SIGCHLD, SIG_IGN);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec d = { 0, 50000000 };
+		nanosleep(&d, NULL);
+		_exit(0);
+	}
+	check_err("sig_wait.sigchld_ignored_no_zombie", waitpid(-1, &st, 0), ECHILD);
+	signal(SIGCHLD, SIG_DFL);
 	return finish();
 }

@@ -134,6 +134,9 @@ bool signal_blocked(const struct task *t, int sig);
 void signal_return_to_user(struct trap_frame *f);
 /* The parent's side of a child's exit, stop or continue. */
 void signal_notify_parent(struct task *child, int code, int status);
+/* The parent ignores SIGCHLD (SIG_IGN, or SA_NOCLDWAIT): its children
+ * leave no zombies. */
+bool signal_children_unwaited(const struct task *parent);
 /* An exiting task drops its timers. */
 void signal_task_gone(struct task *t);
 /* "SIGINT", "SIGRT_3", as strace names them. */

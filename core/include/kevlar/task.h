@@ -124,9 +124,6 @@ struct task *task_alloc(const char *comm);
 /* Starts a kernel thread running fn(arg). */
 struct task *kthread_start(const char *comm, void (*fn)(void *), void *arg);
 struct task *task_find(pid_t pid);
-/* The task with the smallest pid above 'pid', or NULL: for walking every
- * task while the list may change. */
-struct task *task_next_after(pid_t pid);
 /* Calls fn for every live user task, by increasing pid, until it returns
  * false; fn may sleep. */
 void task_for_each_user(bool (*fn)(struct task *t, void *arg), void *arg);
@@ -134,6 +131,8 @@ void task_for_each_user(bool (*fn)(struct task *t, void *arg), void *arg);
 __noreturn void task_exit(int status);
 /* Frees a reaped zombie. */
 void task_free(struct task *t);
+/* Frees the zombies of parents that ignore SIGCHLD. */
+void task_reap_unwaited(void);
 /* Number of tasks that are not zombies (the power-off test). */
 unsigned task_live_count(void);
 
