@@ -176,6 +176,7 @@ static void commit(struct exec_state *st, struct mm *mm, uptr_t entry, uptr_t sp
 	thread_fpu_reset(&t->thread);
 	sighand_exec(t->sighand);
 	memset(&t->altstack, 0, sizeof(t->altstack));
+	t->execed = true;
 
 	u64 cs = regs->cs, ss = regs->ss, vector = regs->vector;
 	memset(regs, 0, sizeof(*regs));

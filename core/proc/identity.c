@@ -86,6 +86,8 @@ int sys_setpgid(int pid, int pgid)
 		return -EPERM;
 	if (t->pid == t->sid)
 		return -EPERM;   /* a session leader cannot move */
+	if (t != self && t->execed)
+		return -EACCES;  /* a child that has run another program */
 	if (!pgid)
 		pgid = t->pid;
 	if (pgid != t->pid) {

@@ -52,6 +52,24 @@ int main(void)
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 
+	/* A child that has run execve can no longer be moved. The pipe's
+	 * write end closes on exec: EOF says the exec happened. */
+	int fds[2];
+	pipe2(fds, O_CLOEXEC);
+	child = fork();
+	if (child == 0) {
+		close(fds[0]);
+		execl("/bin/sleep", "sleep", "5", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	char c;
+	CHECK("pgrp.child_execed", read(fds[0], &c, 1) == 0);
+	check_err("pgrp.setpgid_after_exec", setpgid(child, child), EACCES);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(fds[0]);
+
 	check_exit("pgrp.setsid_new_session", in_child(new_session, NULL), 0);
 	check_exit("pgrp.setsid_group_leader_eperm", in_child(group_leader_setsid, NULL), 0);
 	return finish();

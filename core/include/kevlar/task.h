@@ -52,6 +52,7 @@ struct task {
 	int exit_code;                 /* wait4 status encoding */
 
 	pid_t pgid;                    /* process group */
+	bool execed;                   /* has run execve (setpgid by its parent: EACCES) */
 	pid_t sid;                     /* session */
 
 	struct mm *mm;
