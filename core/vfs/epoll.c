@@ -398,19 +398,17 @@ int sys_epoll_pwait(int epfd, uptr_t events, int maxevents, int timeout, uptr_t 
 int sys_epoll_pwait2(int epfd, uptr_t events, int maxevents, uptr_t utmo, uptr_t usigmask,
 		     size_t sigsetsize)
 {
-	u64 ns = 0, deadline = 0, saved = 0;
+	struct poll_timeout t;
+	u64 saved = 0;
 	bool changed;
 
-	if (utmo) {
-		int rc = poll_get_timespec(utmo, &ns);
-		if (rc)
-			return rc;
-		deadline = ns ? poll_deadline_after(ns) : 0;
-	}
-	int rc = poll_sigmask_set(usigmask, sigsetsize, &saved, &changed);
+	int rc = poll_get_timeout(utmo, &t);
 	if (rc)
 		return rc;
-	rc = do_epoll_wait(epfd, events, maxevents, utmo && !ns, deadline);
+	rc = poll_sigmask_set(usigmask, sigsetsize, &saved, &changed);
+	if (rc)
+		return rc;
+	rc = do_epoll_wait(epfd, events, maxevents, t.nowait, t.deadline);
 	poll_sigmask_restore(saved, changed, rc);
 	return rc;
 }

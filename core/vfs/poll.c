@@ -79,7 +79,8 @@ u64 poll_deadline_after(u64 ns)
 	return d;
 }
 
-int poll_get_timespec(uptr_t uts, u64 *ns)
+/* struct timespec in user memory -> nanoseconds: 0 or -EFAULT, -EINVAL. */
+static int get_timespec(uptr_t uts, u64 *ns)
 {
 	struct timespec ts;
 	if (copy_from_user(&ts, uts, sizeof(ts)))
@@ -90,6 +91,24 @@ int poll_get_timespec(uptr_t uts, u64 *ns)
 		*ns = ~0UL;
 	else
 		*ns = (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
+	return 0;
+}
+
+int poll_get_timeout(uptr_t uts, struct poll_timeout *t)
+{
+	u64 ns = 0;
+
+	t->deadline = 0;
+	t->nowait = false;
+	t->timed = false;
+	if (!uts)
+		return 0;
+	int rc = get_timespec(uts, &ns);
+	if (rc)
+		return rc;
+	t->nowait = !ns;
+	t->timed = ns != 0;
+	t->deadline = ns ? poll_deadline_after(ns) : 0;
 	return 0;
 }
 
@@ -228,21 +247,19 @@ int sys_poll(uptr_t ufds, u32 nfds, int timeout)
 
 int sys_ppoll(uptr_t ufds, u32 nfds, uptr_t utmo, uptr_t usigmask, size_t sigsetsize)
 {
-	u64 ns = 0, deadline = 0, saved = 0;
+	struct poll_timeout t;
+	u64 saved = 0;
 	bool changed;
 
-	if (utmo) {
-		int rc = poll_get_timespec(utmo, &ns);
-		if (rc)
-			return rc;
-		deadline = ns ? poll_deadline_after(ns) : 0;
-	}
-	int rc = poll_sigmask_set(usigmask, sigsetsize, &saved, &changed);
+	int rc = poll_get_timeout(utmo, &t);
 	if (rc)
 		return rc;
-	rc = do_poll(ufds, nfds, utmo && !ns, deadline);
+	rc = poll_sigmask_set(usigmask, sigsetsize, &saved, &changed);
+	if (rc)
+		return rc;
+	rc = do_poll(ufds, nfds, t.nowait, t.deadline);
 	poll_sigmask_restore(saved, changed, rc);
-	if (utmo && ns)
-		poll_put_remaining(utmo, deadline, false);
+	if (t.timed)
+		poll_put_remaining(utmo, t.deadline, false);
 	return rc;
 }

@@ -142,26 +142,24 @@ struct pselect_sigmask {
 
 int sys_pselect6(int n, uptr_t uin, uptr_t uout, uptr_t uex, uptr_t uts, uptr_t usig)
 {
-	u64 ns = 0, deadline = 0, saved = 0;
+	struct poll_timeout t;
+	u64 saved = 0;
 	bool changed = false;
 
-	if (uts) {
-		int rc = poll_get_timespec(uts, &ns);
-		if (rc)
-			return rc;
-		deadline = ns ? poll_deadline_after(ns) : 0;
-	}
+	int rc = poll_get_timeout(uts, &t);
+	if (rc)
+		return rc;
 	if (usig) {
 		struct pselect_sigmask sm;
 		if (copy_from_user(&sm, usig, sizeof(sm)))
 			return -EFAULT;
-		int rc = poll_sigmask_set(sm.ss, sm.ss_len, &saved, &changed);
+		rc = poll_sigmask_set(sm.ss, sm.ss_len, &saved, &changed);
 		if (rc)
 			return rc;
 	}
-	int rc = do_select(n, uin, uout, uex, uts && !ns, deadline);
+	rc = do_select(n, uin, uout, uex, t.nowait, t.deadline);
 	poll_sigmask_restore(saved, changed, rc);
-	if (uts && ns)
-		poll_put_remaining(uts, deadline, false);
+	if (t.timed)
+		poll_put_remaining(uts, t.deadline, false);
 	return rc;
 }

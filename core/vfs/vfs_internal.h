@@ -379,8 +379,14 @@ int poll_sleep(u64 seen, u64 deadline_ns);
 int poll_wait(int (*scan)(void *arg), void *arg, bool nowait, u64 deadline);
 /* A deadline 'ns' from now (0 stays "none"); saturates instead of wrapping. */
 u64 poll_deadline_after(u64 ns);
-/* struct timespec in user memory -> nanoseconds: 0 or -EFAULT, -EINVAL. */
-int poll_get_timespec(uptr_t uts, u64 *ns);
+/* The timeout of ppoll, pselect6 and epoll_pwait2: a struct timespec in
+ * user memory, or NULL for none. */
+struct poll_timeout {
+	u64 deadline;     /* monotonic ns; 0 = none */
+	bool nowait;      /* a zero timeout: look once */
+	bool timed;       /* a non-zero timeout: the time left is written back */
+};
+int poll_get_timeout(uptr_t uts, struct poll_timeout *t);
 /* The remaining time until 'deadline' into a user struct timespec or
  * timeval, as Linux does; a failed copy is ignored, as in Linux. */
 void poll_put_remaining(uptr_t uts, u64 deadline_ns, bool timeval);
