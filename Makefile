@@ -56,6 +56,23 @@ endif
 
 .DEFAULT_GOAL := all
 
+# ------------------------------------------------------------------ set-up
+# The Debian packages come first: the generator runs while make reads this
+# file (services.mk below), so a recipe's prerequisite would be too late.
+# Every goal but those that need nothing installed checks them, once per
+# top-level make (sub-makes inherit KEVLAR_DEPS_CHECKED). DEPS= names
+# another checker (tests/setup uses it to see the order).
+DEPS ?= tools/deps.sh
+NO_DEPS_GOALS := help clean distclean deps
+ifeq ($(KEVLAR_DEPS_CHECKED),)
+ifneq ($(or $(filter-out $(NO_DEPS_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,default)),)
+ifneq ($(shell $(DEPS) >&2; echo $$?),0)
+$(error the Debian packages named above are needed first)
+endif
+export KEVLAR_DEPS_CHECKED := 1
+endif
+endif
+
 # -------------------------------------------------------------------- IDL
 IDL_FILES := $(sort $(wildcard idl/*.idl))
 IDLC_SRC  := $(sort $(wildcard tools/idlc/*.py tools/idlc/*.lark tools/idlc/templates/*.j2))
@@ -74,7 +91,7 @@ $(GEN)/services.mk: $(GEN)/.stamp
 		print("SVC_NAMES :=", " ".join(s["name"] for s in m["services"]))' \
 		$(GEN)/manifest.json > $@
 
-ifeq ($(filter help clean distclean deps,$(MAKECMDGOALS)),)
+ifeq ($(filter $(NO_DEPS_GOALS),$(MAKECMDGOALS)),)
 include $(GEN)/services.mk
 endif
 
@@ -239,7 +256,7 @@ $(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(BUILD)/cmdline $(INITRAMFS) boot/grub
 # ---------------------------------------------------------------- targets
 gen: $(GEN)/.stamp ## generate gen/<profile>/ from idl/ (make does this when needed)
 
-.PHONY: all gen kernel iso run debug test test-qemu deps help clean distclean compile_commands.json FORCE
+.PHONY: all gen kernel iso run debug test test-setup test-qemu deps help clean distclean compile_commands.json FORCE
 FORCE:
 
 all: $(BUILD)/kevlar.iso ## build kernel.elf and kevlar.iso for PROFILE
@@ -247,7 +264,7 @@ all: $(BUILD)/kevlar.iso ## build kernel.elf and kevlar.iso for PROFILE
 kernel: $(BUILD)/kernel.elf ## build only build/<profile>/kernel.elf
 
 deps: ## install (as root) or name the Debian packages the build needs
-	$(Q)tools/deps.sh
+	$(Q)$(DEPS)
 
 # The console is this terminal, in raw mode: ^C, ^Z and ^\ go to Kevlar's
 # terminal (signal=off), and QEMU's escape is Ctrl-A (Ctrl-A x quits,
@@ -256,11 +273,11 @@ QEMU_ARGS = -cdrom $(BUILD)/kevlar.iso -display none -no-reboot \
 	-chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 -mon chardev=con0 \
 	-m $(QEMU_MEM) -smp $(QEMU_SMP) -cpu max
 
-run: deps ## boot PROFILE in QEMU on this terminal (CMDLINE=, INIT_SCRIPT=job.sh, ROOTFS_EXTRA=dir)
+run: ## boot PROFILE in QEMU on this terminal (CMDLINE=, INIT_SCRIPT=job.sh, ROOTFS_EXTRA=dir)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(QEMU_RUN) $(QEMU) $(QEMU_ARGS)
 
-debug: deps ## as run, but paused for gdb: then `gdb -x build/<profile>/gdbinit`
+debug: ## as run, but paused for gdb: then `gdb -x build/<profile>/gdbinit`
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)printf 'file %s\ntarget remote localhost:1234\n' '$(BUILD)/kernel.elf' > $(BUILD)/gdbinit
 	@echo "  QEMU waits for gdb on localhost:1234: gdb -x $(BUILD)/gdbinit"
@@ -276,10 +293,14 @@ test-qemu: ## boot tests in QEMU for every profile (normal and KTEST=1 kernels)
 		$(MAKE) --no-print-directory PROFILE=$$p KTEST=1 kernel || exit 1; done
 	$(Q)$(PYTHON) -m pytest -q tests/qemu
 
+test-setup: ## the package check comes before everything else, the generator included
+	$(Q)$(PYTHON) -m pytest -q tests/setup
+
 test-idl: ## generator tests (golden files, every IDL error)
 	$(Q)$(PYTHON) -m pytest -q tests/idl
 
-test: deps ## every test, every profile
+test: ## every test, every profile
+	$(Q)$(MAKE) --no-print-directory test-setup
 	$(Q)$(MAKE) --no-print-directory lint-all
 	$(Q)$(MAKE) --no-print-directory test-compile-fail
 	$(Q)$(MAKE) --no-print-directory test-lint

@@ -41,7 +41,7 @@ $(BENCH_BIN)/tiny: tests/bench/tiny.c build/user.cflags
 
 bench-programs: $(KBENCH_PROGRAMS) ## build the benchmark programs (tests/bench/) into build/bench/bin
 
-bench: deps $(KBENCH_PROGRAMS) ## every profile and Linux in QEMU, side by side (BENCH=, BENCH_REPEAT=, BENCH_ICOUNT=1)
+bench: $(KBENCH_PROGRAMS) ## every profile and Linux in QEMU, side by side (BENCH=, BENCH_REPEAT=, BENCH_ICOUNT=1)
 	$(Q)for p in $(subst $(comma), ,$(BENCH_PROFILES)); do \
 		$(MAKE) --no-print-directory PROFILE=$$p kernel || exit 1; done
 	$(Q)$(PYTHON) tools/bench.py run --profiles $(BENCH_PROFILES) --repeat $(BENCH_REPEAT) \

@@ -3,9 +3,15 @@
 # as root, installs what is missing; otherwise prints the apt-get line.
 set -eu
 
-PACKAGES="gcc make binutils python3 python3-jinja2 python3-lark python3-pytest
-python3-pexpect qemu-system-x86 grub-pc-bin grub-common xorriso mtools check
-pkg-config busybox-static musl-tools e2fsprogs sparse cloc linux-image-amd64"
+# Installed without recommends, so every package the build and the tests
+# use is named here: libc6-dev (gcc only recommends it) for the host
+# tools' and unit tests' <stdint.h>, linux-libc-dev for the ABI check
+# against Linux's own headers, graphviz for the audit's dot output, the
+# Debian kernel for the benchmarks' and tests' Linux runs.
+PACKAGES="gcc libc6-dev linux-libc-dev make binutils python3 python3-jinja2
+python3-lark python3-pytest python3-pexpect qemu-system-x86 grub-pc-bin
+grub-common xorriso mtools check pkg-config busybox-static musl-tools
+e2fsprogs sparse cloc graphviz linux-image-amd64"
 
 missing=""
 for p in $PACKAGES; do
