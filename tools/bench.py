@@ -307,6 +307,38 @@ def describe(data):
             f"median of {data['repeat']} boots per kernel; Linux: {data.get('linux_kernel')}\n")
 
 
+def spread(data):
+    """Run-to-run noise: for each kernel and benchmark, (max - min) / median
+    over the boots. Returns {kernel: (median spread, largest spread, its
+    benchmark)}, for kernels booted at least twice."""
+    out = {}
+    for k in data["kernels"]:
+        runs = data.get("runs", {}).get(k, [])
+        per_row = []
+        for row in data["results"]:
+            if row in BOOT_ROWS + RING_ROWS:
+                continue
+            vals = [r["values"][row] for r in runs if r["values"].get(row) is not None]
+            if len(vals) >= 2 and statistics.median(vals) > 0:
+                per_row.append(((max(vals) - min(vals)) / statistics.median(vals), row))
+        if per_row:
+            worst = max(per_row)
+            out[k] = (statistics.median(x for x, _ in per_row), worst[0], worst[1])
+    return out
+
+
+def describe_spread(data):
+    """One line per kernel: how far its boots disagree (the noise a ratio
+    in the table carries)."""
+    lines = []
+    for k, (med, worst, row) in spread(data).items():
+        lines.append(f"  {k:<12} median {med * 100:.1f}%, largest {worst * 100:.1f}% ({row})")
+    if not lines:
+        return ""
+    return ("run-to-run spread over the boots, (max - min) / median per benchmark:\n"
+            + "\n".join(lines) + "\n")
+
+
 def unavailable(data):
     """Lines naming each figure missing and why."""
     out = []
@@ -387,6 +419,9 @@ def run(args):
             json.dump(data, f, indent=1, sort_keys=True)
             f.write("\n")
     sys.stdout.write(describe(data) + "\n" + table(data))
+    noise = describe_spread(data)
+    if noise:
+        sys.stdout.write("\n" + noise)
     gaps = unavailable(data)
     if gaps:
         print("\nno figure (shown as -):")

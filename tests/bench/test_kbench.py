@@ -133,7 +133,7 @@ def made_up():
     }
     results, notes = bench.summarize(runs, ["balanced", "linux"])
     return {"kernels": ["balanced", "linux"], "unit": "ns", "results": results,
-            "notes": notes, "rows": list(results)}
+            "notes": notes, "rows": list(results), "runs": runs}
 
 
 def test_medians_ratios_and_geomean():
@@ -151,6 +151,19 @@ def test_medians_ratios_and_geomean():
     assert rows["ring_shim (cycles)"] == ["400.0", "-", "-"]
     # sqrt(2.00 * 0.25): the ring row and the missing figure stay out of it.
     assert rows["geomean (suite)"] == ["", "", "0.71"]
+
+
+def test_spread_is_the_noise_between_boots():
+    data = made_up()
+    noise = bench.spread(data)
+    # getpid 10..30 around 20: 100%; fork 100..300 around 200: 100%.
+    assert noise["balanced"] == (1.0, 1.0, "getpid")
+    # Linux's three boots agree exactly; the ring row is left out.
+    assert noise["linux"][0] == 0.0 and noise["linux"][1] == 0.0
+    text = bench.describe_spread(data)
+    assert "balanced     median 100.0%, largest 100.0% (getpid)" in text
+    data["runs"]["balanced"] = data["runs"]["balanced"][:1]
+    assert "balanced" not in bench.spread(data)
 
 
 def test_compare():
