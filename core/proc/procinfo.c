@@ -7,6 +7,7 @@
 #include <ifc/procinfo.h>
 #include <syscalls.h>
 #include <kevlar/abi.h>
+#include <kevlar/clock.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/platform.h>
@@ -144,13 +145,14 @@ long procinfo_task_count_impl(int which)
 	}
 }
 
+/* The wall-clock second the monotonic clock started in, from the same
+ * offset CLOCK_REALTIME adds: never after any time() a program reads (a
+ * second read of the CMOS clock could be a second ahead of it). */
 long procinfo_boot_time_impl(void)
 {
-	static s64 boot;
+	s64 boot_ns = clock_realtime_ns() - (s64)clock_monotonic_ns();
 
-	if (!boot)
-		boot = rtc_read_epoch() - (s64)(clock_monotonic_ns() / NSEC_PER_SEC);
-	return boot;
+	return (long)(boot_ns / (s64)NSEC_PER_SEC);
 }
 
 /* sysinfo(2): uptime (a part second rounded up, as Linux), load
