@@ -18,7 +18,9 @@
  * next one may be chosen, where Linux's oom_reaper would have taken the
  * first one's memory.
  */
+#include <ifc/procinfo.h>
 #include <kevlar/errno.h>
+#include <kevlar/mm.h>
 #include <kevlar/printk.h>
 #include <kevlar/procinfo.h>
 #include <kevlar/task.h>
@@ -47,6 +49,11 @@ static bool mm_counted(const struct task *t)
 	return false;
 }
 
+static bool killable(const struct task *t)
+{
+	return !t->kernel && t->mm && t->state != TASK_ZOMBIE;
+}
+
 static u64 badness(struct task *t)
 {
 	struct vm_usage u;
@@ -66,8 +73,7 @@ static struct task *choose_victim(void)
 
 		/* A task with SIGKILL pending is dying already: what it holds
 		 * comes back without a second kill. */
-		if (t->kernel || !t->mm || t->state == TASK_ZOMBIE ||
-		    fatal_signal_pending(t) || mm_counted(t))
+		if (!killable(t) || fatal_signal_pending(t) || mm_counted(t))
 			continue;
 		if (t->pid == 1) {
 			init = t;
@@ -134,6 +140,20 @@ int oom_kill(void)
 		return -EINTR;
 	wait_for_victim();
 	return fatal_signal_pending(self) ? -EINTR : 0;
+}
+
+/* Linux's proc_oom_score: the badness as a share of RAM, in [0, 2000]
+ * scaled by two thirds. */
+long procinfo_oom_score_impl(int pid)
+{
+	struct task *t = procinfo_task(pid);
+	u64 total = frame_total_pages();
+
+	if (!t)
+		return -ESRCH;
+	if (!killable(t) || t->pid == 1 || !total)
+		return 0;
+	return (long)((1000 + badness(t) * 1000 / total) * 2 / 3);
 }
 
 void oom_task_released(struct task *t)

@@ -1,6 +1,7 @@
 """Running out of memory, as Linux handles it: the OOM killer kills the
 process with the most memory by SIGKILL (the shell sees 137), says so in
-Linux's form, and everything else goes on. One boot per profile with
+Linux's form, and everything else goes on; /proc/<pid>/oom_score ranks
+the processes as the killer does. One boot per profile with
 256 MiB of RAM, driving tests/user/helpers/memhog.
 
 The host is no reference here (its RAM is another size), so the test
@@ -26,6 +27,8 @@ SCRIPT = f"""\
 {HOG} & hog=$!; wait $hog; echo "background $hog: $?"
 {HOG} 150 hold > /tmp/holder.out & holder=$!
 while ! grep -q holding /tmp/holder.out; do sleep 0.1; done
+echo "scores: holder $(cat /proc/$holder/oom_score) self $(cat /proc/self/oom_score)" \
+     "init $(cat /proc/1/oom_score)"
 {HOG} 100; echo "taker: $?"
 wait $holder; echo "holder $holder: $?"
 echo "shell still runs: $(echo ok)"
@@ -65,3 +68,16 @@ def test_the_largest_process_is_chosen_not_the_one_that_ran_out(profile):
     assert holder and holder.group(2) == "137", out
     assert "taker: 0" in out, out
     assert KILLED.findall(out)[2][0] == holder.group(1), out
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_oom_score_ranks_the_holder_first_and_spares_init(profile):
+    """Linux's scale: (1000 + badness * 1000 / RAM pages) * 2 / 3; 150 MiB
+    of 256 MiB is above 1000, a small process near 666, init 0."""
+    out = oom_run(profile).output
+    scores = re.search(r"scores: holder (\d+) self (\d+) init (\d+)", out)
+    assert scores, out
+    holder, small, init = (int(x) for x in scores.groups())
+    assert 1000 < holder < 1333, out
+    assert 666 <= small < holder, out
+    assert init == 0, out
