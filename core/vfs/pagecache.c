@@ -125,6 +125,35 @@ void pagecache_truncate(struct inode *inode, u64 size)
 	}
 }
 
+/* Zeroes [from, to) of page 'index' if it has a frame. */
+static void zero_part(struct inode *inode, u64 index, size_t from, size_t to)
+{
+	if (index < inode->pages_cap && inode->pages[index] != PADDR_NONE)
+		memset((u8 *)phys_to_virt(inode->pages[index]) + from, 0, to - from);
+}
+
+void pagecache_punch(struct inode *inode, u64 start, u64 end)
+{
+	u64 first = (start + PAGE_SIZE - 1) / PAGE_SIZE, last = end / PAGE_SIZE;
+
+	if (first > last) {   /* inside one page */
+		zero_part(inode, start / PAGE_SIZE, start % PAGE_SIZE, end % PAGE_SIZE);
+		return;
+	}
+	if (start % PAGE_SIZE)
+		zero_part(inode, start / PAGE_SIZE, start % PAGE_SIZE, PAGE_SIZE);
+	if (end % PAGE_SIZE)
+		zero_part(inode, last, 0, end % PAGE_SIZE);
+	for (u64 i = first; i < last && i < inode->pages_cap; i++) {
+		if (inode->pages[i] != PADDR_NONE) {
+			frame_put(inode->pages[i]);
+			inode->pages[i] = PADDR_NONE;
+			inode->nr_pages--;
+			inode->sb->pages--;
+		}
+	}
+}
+
 ssize_t pagecache_read(struct inode *inode, struct uio *u, u64 pos)
 {
 	if (pos >= inode->size)

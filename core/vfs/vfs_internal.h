@@ -329,6 +329,9 @@ paddr_t pagecache_page(struct inode *inode, u64 index, bool alloc);
 int pagecache_fill(struct inode *inode, u64 index, paddr_t *pa);
 /* Drops pages wholly past 'size' and zeroes the rest of a partial last page. */
 void pagecache_truncate(struct inode *inode, u64 size);
+/* Frees the pages wholly inside [start, end) and zeroes the rest of the
+ * range in the pages at its edges: a hole, reading as zeros. */
+void pagecache_punch(struct inode *inode, u64 start, u64 end);
 ssize_t pagecache_read(struct inode *inode, struct uio *u, u64 pos);
 ssize_t pagecache_write(struct inode *inode, struct uio *u, u64 pos);
 

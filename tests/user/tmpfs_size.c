@@ -1,5 +1,8 @@
 /* tmpfs size= and nr_inodes=: ENOSPC, short writes, statfs, remount. */
 #include "usertest.h"
+#ifndef FALLOC_FL_ZERO_RANGE
+#define FALLOC_FL_ZERO_RANGE 0x10   /* linux/falloc.h, which musl lacks */
+#endif
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/statfs.h>
@@ -145,6 +148,48 @@ int main(void)
 	rmdir(file("h"));
 	st = fs();
 	CHECK("tmpfs_size.rm_frees_space", st.f_bfree == 16 && st.f_ffree == 3);
+	/* fallocate: pages now, within the limit or not at all. */
+	fd = open(file("fa"), O_CREAT | O_RDWR, 0644);
+	check_ok("tmpfs_size.fallocate", syscall(SYS_fallocate, fd, 0, 0L, 8 * PAGE));
+	st = fs();
+	CHECK("tmpfs_size.fallocate_takes_pages", st.f_bfree == 8);
+	struct stat sb;
+	fstat(fd, &sb);
+	CHECK("tmpfs_size.fallocate_extends", sb.st_size == 8 * PAGE && sb.st_blocks == 64);
+	check_err("tmpfs_size.fallocate_past_limit_enospc",
+		  syscall(SYS_fallocate, fd, 0, 8 * PAGE, 16 * PAGE), ENOSPC);
+	CHECK("tmpfs_size.failed_fallocate_takes_nothing", fs().f_bfree == 8);
+	check_ok("tmpfs_size.fallocate_keep_size",
+		 syscall(SYS_fallocate, fd, FALLOC_FL_KEEP_SIZE, 8 * PAGE, 2 * PAGE));
+	fstat(fd, &sb);
+	CHECK("tmpfs_size.keep_size_keeps_size", sb.st_size == 8 * PAGE && fs().f_bfree == 6);
+	pwrite(fd, big, 4 * PAGE, 0);
+	check_ok("tmpfs_size.punch_hole",
+		 syscall(SYS_fallocate, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100L, 3 * PAGE));
+	char edge[2] = { 1, 1 };
+	pread(fd, edge, 1, 99);
+	pread(fd, edge + 1, 1, 100);
+	CHECK("tmpfs_size.punch_hole_zeroes", edge[0] == 'x' && edge[1] == 0);
+	CHECK("tmpfs_size.punch_hole_frees_whole_pages", fs().f_bfree == 8);
+	check_err("tmpfs_size.punch_without_keep_size_eopnotsupp",
+		  syscall(SYS_fallocate, fd, FALLOC_FL_PUNCH_HOLE, 0L, PAGE), EOPNOTSUPP);
+	check_err("tmpfs_size.zero_range_eopnotsupp",
+		  syscall(SYS_fallocate, fd, FALLOC_FL_ZERO_RANGE, 0L, PAGE), EOPNOTSUPP);
+	check_err("tmpfs_size.fallocate_len_zero_einval", syscall(SYS_fallocate, fd, 0, 0L, 0L), EINVAL);
+	check_err("tmpfs_size.fallocate_negative_einval",
+		  syscall(SYS_fallocate, fd, 0, -1L, PAGE), EINVAL);
+	close(fd);
+	fd = open(file("fa"), O_RDONLY);
+	check_err("tmpfs_size.fallocate_read_only_ebadf", syscall(SYS_fallocate, fd, 0, 0L, PAGE), EBADF);
+	close(fd);
+	int pfd[2];
+	pipe(pfd);
+	check_err("tmpfs_size.fallocate_pipe_espipe", syscall(SYS_fallocate, pfd[1], 0, 0L, PAGE),
+		  ESPIPE);
+	close(pfd[0]);
+	close(pfd[1]);
+	unlink(file("fa"));
+
 	fd = open(file("f"), O_CREAT | O_RDWR, 0644);
 	CHECK("tmpfs_size.write_after_rm", write(fd, big, 16 * PAGE) == 16 * PAGE);
 	close(fd);
