@@ -60,14 +60,18 @@ void core_user_fault(struct trap_frame *f)
 
 /* A user page fault: the VM maps the page (demand paging, copy-on-write)
  * or refuses; a refused fault from user mode becomes SIGSEGV (no mapping,
- * or not allowed) or SIGBUS (the page could not be had). */
+ * or not allowed) or SIGBUS (the page could not be had even after the
+ * OOM killer had its say). */
 int core_page_fault(uptr_t addr, u64 error)
 {
 	struct task *t = current_task();
 
+	int rc;
+
 	if (!t || !t->mm)
 		return -1;
-	int rc = vm_fault_hook(t->mm, addr, error);
+	while ((rc = vm_fault_hook(t->mm, addr, error)) == -ENOMEM && !oom_kill())
+		;
 	if (!rc)
 		return 0;
 	t->fault_addr = addr;

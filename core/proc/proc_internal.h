@@ -9,4 +9,7 @@ void task_adopt(struct task *parent, struct task *child);
 void task_release_resources(struct task *t);
 void sched_idle_until(bool (*done)(void));
 
+/* oom.c: a task dropped its address space (exit): a victim's memory is back. */
+void oom_task_released(struct task *t);
+
 #endif

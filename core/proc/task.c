@@ -158,6 +158,7 @@ void task_release_resources(struct task *t)
 		if (!t->oopsed)
 			mm_put(t->mm);
 		t->mm = NULL;
+		oom_task_released(t);
 	}
 	if (t->files) {
 		files_put(t->files);

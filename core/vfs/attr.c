@@ -222,7 +222,7 @@ int sys_sync(void)
 static int fill_statfs(struct super_block *sb, uptr_t buf)
 {
 	struct statfs st;
-	u64 blocks = frame_total_pages() / 2;   /* tmpfs's default size= */
+	u64 blocks = sb->max_pages, files = sb->max_inodes;   /* 0: no limit */
 
 	memset(&st, 0, sizeof(st));
 	st.f_type = sb->svc == NO_SVC ? PIPEFS_MAGIC : TMPFS_MAGIC;
@@ -230,8 +230,8 @@ static int fill_statfs(struct super_block *sb, uptr_t buf)
 	st.f_frsize = PAGE_SIZE;
 	st.f_blocks = blocks;
 	st.f_bfree = st.f_bavail = blocks > sb->pages ? blocks - sb->pages : 0;
-	st.f_files = blocks;
-	st.f_ffree = blocks > sb->inodes ? blocks - sb->inodes : 0;
+	st.f_files = files;
+	st.f_ffree = files > sb->inodes ? files - sb->inodes : 0;
 	if (sb->synthetic) {   /* nothing stored: no blocks, no inodes */
 		st.f_type = PROC_SUPER_MAGIC;
 		st.f_blocks = st.f_bfree = st.f_bavail = st.f_files = st.f_ffree = 0;

@@ -190,9 +190,10 @@ int file_get_page(struct file *f, u64 index, paddr_t *pa)
 	if (!S_ISREG(inode->mode))
 		return -ENODEV;
 	if (index < (inode->size + PAGE_SIZE - 1) / PAGE_SIZE) {
-		paddr_t p = pagecache_page(inode, index, true);
-		if (p == PADDR_NONE)
-			return -ENOMEM;
+		paddr_t p;
+		int err = pagecache_fill(inode, index, &p);
+		if (err)
+			return err;
 		frame_get(p);
 		*pa = p;
 		return 0;

@@ -8,6 +8,7 @@
 #include <services.h>
 #include <ifc/filesystem.h>
 #include <kevlar/errno.h>
+#include <kevlar/mm.h>
 #include <kevlar/string.h>
 #include "vfs_internal.h"
 
@@ -49,6 +50,10 @@ struct super_block *sb_create_type(const char *type, u32 root_mode, int *err)
 		} else if (types[i].synthetic) {
 			sb->synthetic = true;
 			sb->root->inode->node = 1;
+		} else {
+			/* Linux's tmpfs defaults: half of RAM, as many inodes
+			 * as that is pages. */
+			sb->max_pages = sb->max_inodes = frame_total_pages() / 2;
 		}
 		return sb;
 	}

@@ -153,7 +153,13 @@ long fsstore_inodes_impl(u32 sb_id)
 static long make_node(struct dentry *d, const u8 *name, size_t len, u32 mode, u32 rdev,
 		      char *target, size_t tlen)
 {
-	struct inode *inode = inode_alloc(d->inode->sb, mode, rdev);
+	struct super_block *sb = d->inode->sb;
+
+	if (sb->max_inodes && sb->inodes >= sb->max_inodes) {   /* nr_inodes= */
+		kfree(target);
+		return -ENOSPC;
+	}
+	struct inode *inode = inode_alloc(sb, mode, rdev);
 	if (!inode) {
 		kfree(target);
 		return -ENOMEM;

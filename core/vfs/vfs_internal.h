@@ -79,6 +79,9 @@ struct super_block {
 	u64 next_ino;
 	u64 inodes;                /* live inodes */
 	u64 pages;                 /* page-cache pages */
+	/* tmpfs's size= and nr_inodes= (0: no limit): here, not in the
+	 * service, so that a restarted tmpfs keeps them. */
+	u64 max_pages, max_inodes;
 	bool synthetic;            /* its provider makes its tree (synthfs.c) */
 	char *source;              /* what mount(2) was given, or NULL */
 };
@@ -320,8 +323,15 @@ char *path_of(struct dentry *d, struct dentry *root, char *buf, size_t size);
 /* The frame of page 'index', allocated (zeroed) if 'alloc'; PADDR_NONE
  * for a hole when !alloc, or when out of memory. */
 paddr_t pagecache_page(struct inode *inode, u64 index, bool alloc);
+/* The frame of page 'index', allocated (zeroed) if it has none: 0,
+ * -ENOSPC (the filesystem is full: its size= limit) or -ENOMEM (no
+ * memory even after the OOM killer). */
+int pagecache_fill(struct inode *inode, u64 index, paddr_t *pa);
 /* Drops pages wholly past 'size' and zeroes the rest of a partial last page. */
 void pagecache_truncate(struct inode *inode, u64 size);
+/* Frees the pages wholly inside [start, end) and zeroes the rest of the
+ * range in the pages at its edges: a hole, reading as zeros. */
+void pagecache_punch(struct inode *inode, u64 start, u64 end);
 ssize_t pagecache_read(struct inode *inode, struct uio *u, u64 pos);
 ssize_t pagecache_write(struct inode *inode, struct uio *u, u64 pos);
 

@@ -29,7 +29,7 @@ long vm_brk(struct mm *mm, uptr_t brk)
 	next = vma_find(mm, oldbrk);
 	if (next && newbrk + PAGE_SIZE > vma_start_gap(next))
 		return (long)mm->brk;
-	if (mm->nr_vmas >= VM_MAX_MAP_COUNT)
+	if (mm->nr_vmas >= VM_MAX_MAP_COUNT || !vm_enough_memory((newbrk - oldbrk) >> PAGE_SHIFT))
 		return (long)mm->brk;
 	v = vma_alloc(oldbrk, newbrk, PROT_READ | PROT_WRITE, VMA_MAYWRITE, NULL, 0);
 	if (!v)

@@ -107,6 +107,9 @@ long vm_mmap_file(struct mm *mm, uptr_t addr, size_t len, int prot, int flags,
 		return err;
 	if (!file && shared && (flags & MAP_GROWSDOWN))
 		return -EINVAL;
+	if (!(flags & MAP_NORESERVE) && (shared ? !file : (prot & PROT_WRITE)) &&
+	    !vm_enough_memory(len >> PAGE_SHIFT))
+		return -ENOMEM;
 
 	if (shared)
 		vflags |= VMA_SHARED;

@@ -159,6 +159,9 @@ void vma_reprotect(struct mm *mm, struct vma *v, uptr_t start, uptr_t end);
  * them. 0 or -ENOMEM. */
 int vm_populate_shared_anon(struct mm *mm, uptr_t start, uptr_t end);
 
+/* overcommit.c: may a mapping of this many pages be promised? */
+bool vm_enough_memory(u64 pages);
+
 /* vm_file.c (the host tests provide their own): the VFS calls the VM
  * makes, in one place. */
 struct file *vm_file_get(struct file *f);

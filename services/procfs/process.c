@@ -230,6 +230,9 @@ int render_process(unsigned kind, int pid, unsigned index, struct out *o)
 	case N_PID_STAT:    stat(pid, o); return 0;
 	case N_PID_STATUS:  status(pid, o); return 0;
 	case N_PID_STATM:   statm(pid, o); return 0;
+	case N_PID_OOM_SCORE:
+		out_printf(o, "%ld\n", procinfo_oom_score(PROCINFO, pid));
+		return 0;
 	case N_PID_MAPS:    maps(pid, o); return 0;
 	case N_PID_MOUNTS:  render_mounts(o); return 0;
 	case N_PID_FDINFO:  fdinfo(pid, (int)index, o); return 0;

@@ -51,6 +51,7 @@ static const struct entry pid_entries[] = {
 	{ "exe",     N_PID_EXE,        S_IFLNK | 0777 },
 	{ "maps",    N_PID_MAPS,       S_IFREG | 0444 },
 	{ "mounts",  N_PID_MOUNTS,     S_IFREG | 0444 },
+	{ "oom_score", N_PID_OOM_SCORE, S_IFREG | 0444 },
 	{ "root",    N_PID_ROOT,       S_IFLNK | 0777 },
 	{ "stat",    N_PID_STAT,       S_IFREG | 0444 },
 	{ "statm",   N_PID_STATM,      S_IFREG | 0444 },

@@ -8,6 +8,7 @@ UNIT_SRCS += caps/cap.c
 VM_UNIT_SRCS := core/vm/frame_ref.c core/vm/pagemap.c core/vm/vma.c \
 	core/vm/placement.c core/vm/mm.c core/vm/fault.c core/vm/mmap.c \
 	core/vm/mremap.c core/vm/brk.c core/vm/fork.c core/vm/advice.c core/vm/exec_info.c \
+	core/vm/overcommit.c \
 	core/exec/elf.c core/exec/script.c
 UNIT_SRCS += $(VM_UNIT_SRCS) tests/unit/host/host_mmu.c tests/unit/host/host_vmfile.c
 $(patsubst %.c,$(UNIT_OUT)/%.o,$(VM_UNIT_SRCS) tests/unit/host/host_mmu.c \

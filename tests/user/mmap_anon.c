@@ -76,5 +76,26 @@ int main(void)
 		  EINVAL);
 	check_err("mmap_anon.bad_fd_for_file_mapping_ebadf",
 		  syscall(SYS_mmap, NULL, PAGE, PROT_READ, MAP_PRIVATE, 1000, 0), EBADF);
+
+	/* Heuristic overcommit: one mapping bigger than all of RAM is refused
+	 * where it would be charged; 64 TiB is more than any test machine has. */
+	size_t huge = 64UL << 40;
+	check_err("mmap_anon.more_than_ram_enomem",
+		  syscall(SYS_mmap, NULL, huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		  ENOMEM);
+	check_err("mmap_anon.more_than_ram_shared_enomem",
+		  syscall(SYS_mmap, NULL, huge, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+		  ENOMEM);
+	long ro = syscall(SYS_mmap, NULL, huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK("mmap_anon.more_than_ram_read_only_is_not_charged", ro > 0);
+	if (ro > 0)
+		munmap((void *)ro, huge);
+	long nr = syscall(SYS_mmap, NULL, huge, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	CHECK("mmap_anon.more_than_ram_noreserve", nr > 0);
+	if (nr > 0)
+		munmap((void *)nr, huge);
+	char *brk0 = (char *)syscall(SYS_brk, 0);
+	CHECK("mmap_anon.brk_more_than_ram_refused", (char *)syscall(SYS_brk, brk0 + huge) == brk0);
 	return finish();
 }

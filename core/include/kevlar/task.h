@@ -137,6 +137,13 @@ void task_reap_unwaited(void);
 /* Number of tasks that are not zombies (the power-off test). */
 unsigned task_live_count(void);
 
+/* Memory for the current task's user pages (or the tmpfs pages it
+ * writes) ran out: the OOM killer (core/proc/oom.c) kills a process, or
+ * waits for the one it killed before to release its memory. 0 when the
+ * allocation should be tried again, -EINTR when the current task is
+ * dying, -ENOMEM when nothing can be killed. May sleep. */
+int oom_kill(void);
+
 /* An orphaned process group (POSIX): no member has a parent in another
  * group of the same session, so no shell is there to continue it; its
  * members are not stopped by SIGTSTP, SIGTTIN or SIGTTOU. */

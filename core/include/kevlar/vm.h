@@ -115,6 +115,16 @@ long vm_get_unmapped_area(struct mm *mm, uptr_t hint, size_t len);
  */
 int vm_access_page(struct mm *mm, uptr_t va, bool write, paddr_t *pa);
 
+/* What an address space costs: its size and its resident pages by kind
+ * (private anonymous, file-backed, shared anonymous), and an estimate of
+ * its page tables. For the OOM killer's choice and report. */
+struct vm_usage {
+	u64 total_pages;
+	u64 anon_pages, file_pages, shmem_pages;
+	u64 pgtable_pages;
+};
+void vm_usage(struct mm *mm, struct vm_usage *u);
+
 /* Frame reference counts, for pages mapped more than once. */
 void frame_get(paddr_t pa);
 /* Drops a reference; frees the frame when it was the last. */
