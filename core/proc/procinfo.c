@@ -189,7 +189,7 @@ long procinfo_signals_impl(int pid, int which)
 		return (long)t->sig_pending;
 	if (which != 1 && which != 2)
 		return -EINVAL;
-	for (int i = 0; t->sighand && i < NSIG; i++) {
+	for (int i = 0; t->sighand && i < _NSIG; i++) {
 		u64 h = t->sighand->action[i].handler;
 		if (which == 1 ? h == SIG_IGN : h != SIG_IGN && h != SIG_DFL)
 			mask |= 1ULL << i;

@@ -7,6 +7,7 @@
  * calls that ask for data to reach storage, which tmpfs has none of.
  */
 #include <syscalls.h>
+#include <abi/fcntl.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
@@ -14,8 +15,6 @@
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
 
-#define UTIME_NOW   ((1L << 30) - 1)
-#define UTIME_OMIT  ((1L << 30) - 2)
 #define NO_ID       0xffffffffu
 
 #define TMPFS_MAGIC 0x01021994

@@ -12,17 +12,13 @@
 #include <ifc/chardev.h>
 #include <ifc/filesystem.h>
 #include <ifc/fsstore.h>
+#include <abi/limits.h>
+#include <abi/stat.h>
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
 
-#define S_IFMT  0170000
-#define S_IFDIR 0040000
-#define S_IFREG 0100000
-#define S_IFCHR 0020000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#define NAME_MAX 255
-#define PATH_MAX 4096
 
 #define MEM_MAJOR 1
 #define TTY_MAJOR 5

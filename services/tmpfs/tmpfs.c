@@ -13,29 +13,19 @@
 #include <services.h>
 #include <ifc/filesystem.h>
 #include <ifc/fsstore.h>
+#include <abi/fcntl.h>
+#include <abi/limits.h>
+#include <abi/stat.h>
 #include <kevlar/errno.h>
 #include <kevlar/panic.h>
 #include <kevlar/string.h>
 
-#define S_IFMT   0170000
-#define S_IFDIR  0040000
-#define S_IFREG  0100000
-#define S_IFIFO  0010000
-#define S_IFCHR  0020000
-#define S_IFBLK  0060000
-#define S_IFSOCK 0140000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 
-#define NAME_MAX      255
-#define PATH_MAX      4096
 #define LINK_MAX      65000          /* links to one inode */
 #define MAX_INODES    (1L << 20)     /* per mount */
 #define MAX_FILE_SIZE (1ULL << 40)
-
-#define RENAME_NOREPLACE 1
-#define RENAME_EXCHANGE  2
-#define RENAME_WHITEOUT  4
 
 static struct tmpfs_caps caps;
 

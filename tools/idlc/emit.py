@@ -188,6 +188,7 @@ def render_all(mod, prof, sources, tests, dep_target, dep_sources):
            uses_array_check=any(v.uses_array_check for v in syscalls))
     render("syscall_trace.c.j2", "syscall_trace.c", syscalls=syscalls,
            sets=value_set_views(mod), conds=conds, errnos=errno_table(mod), max_errno=MAX_ERRNO,
+           at_fdcwd=mod.abi_consts["AT_FDCWD"].c_value if "AT_FDCWD" in mod.abi_consts else None,
            includes=TRACE_INCLUDES)
     for v in views:
         render("interface.h.j2", f"include/ifc/{v.name}.h",

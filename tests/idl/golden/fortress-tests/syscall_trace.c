@@ -40,7 +40,7 @@ bool syscall_trace;
 #define TRACE_LINE_MAX 512
 /* A failed call returns -1 .. -TRACE_MAX_ERRNO; other values are results. */
 #define TRACE_MAX_ERRNO 4095
-/* The *at() calls' "the current directory" descriptor. */
+/* The *at() calls' "the current directory" descriptor (abi AT_FDCWD). */
 #define TRACE_AT_FDCWD (-100)
 
 /* How a value is shown. */

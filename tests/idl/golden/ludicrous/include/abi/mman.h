@@ -11,6 +11,7 @@
  * program can include this.
  */
 
+/* Not checked: the fixture has no host to compare with. */
 #define PROT_NONE  0x0
 #define PROT_READ  0x1
 #define PROT_WRITE 0x2
