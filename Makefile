@@ -242,7 +242,7 @@ $(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(BUILD)/cmdline $(INITRAMFS) boot/grub
 # ---------------------------------------------------------------- targets
 gen: $(GEN)/.stamp ## generate gen/<profile>/ from idl/ (make does this when needed)
 
-.PHONY: all gen kernel iso run debug test test-qemu deps help clean distclean compile_commands.json FORCE
+.PHONY: all gen kernel iso run debug test test-qemu test-abi deps help clean distclean compile_commands.json FORCE
 FORCE:
 
 all: $(BUILD)/kevlar.iso ## build kernel.elf and kevlar.iso for PROFILE
@@ -279,8 +279,11 @@ test-qemu: ## boot tests in QEMU for every profile (normal and KTEST=1 kernels)
 		$(MAKE) --no-print-directory PROFILE=$$p KTEST=1 kernel || exit 1; done
 	$(Q)$(PYTHON) -m pytest -q tests/qemu
 
-test-idl: ## generator tests (golden files, every IDL error)
+test-idl: ## generator tests (golden files, every IDL error, the ABI check)
 	$(Q)$(PYTHON) -m pytest -q tests/idl
+
+test-abi: ## idl/abi.idl against the host's Linux headers; no hand copies of it
+	$(Q)$(PYTHON) -m pytest -q tests/idl/test_abi.py
 
 test: deps ## every test, every profile
 	$(Q)$(MAKE) --no-print-directory lint-all

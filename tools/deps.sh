@@ -5,7 +5,8 @@ set -eu
 
 PACKAGES="gcc make binutils python3 python3-jinja2 python3-lark python3-pytest
 python3-pexpect qemu-system-x86 grub-pc-bin grub-common xorriso mtools check
-pkg-config busybox-static musl-tools e2fsprogs sparse cloc linux-image-amd64"
+pkg-config busybox-static musl-tools e2fsprogs sparse cloc linux-image-amd64
+linux-libc-dev libc6-dev"
 
 missing=""
 for p in $PACKAGES; do
