@@ -8,7 +8,6 @@
 #include "elf.h"
 
 #ifndef ELIBBAD
-#define ELIBBAD 80
 #endif
 
 /* Linux's limits on what execve copies (include/uapi/linux/binfmts.h,

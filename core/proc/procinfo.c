@@ -6,6 +6,7 @@
  */
 #include <ifc/procinfo.h>
 #include <syscalls.h>
+#include <abi/resource.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
@@ -156,7 +157,6 @@ long procinfo_boot_time_impl(void)
 /* sysinfo(2): uptime (a part second rounded up, as Linux), load
  * averages, memory in pages (file data is all in RAM, which Linux counts
  * as shared), the number of tasks. No swap, no high memory. */
-#define SI_LOAD_SHIFT 16
 
 int sys_sysinfo(uptr_t info)
 {

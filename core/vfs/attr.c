@@ -8,6 +8,7 @@
  */
 #include <syscalls.h>
 #include <abi/fcntl.h>
+#include <abi/statfs.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
@@ -16,10 +17,6 @@
 #include "vfs_internal.h"
 
 #define NO_ID       0xffffffffu
-
-#define TMPFS_MAGIC 0x01021994
-#define PIPEFS_MAGIC 0x50495045
-#define PROC_SUPER_MAGIC 0x9fa0
 
 struct statfs {
 	s64 f_type;
