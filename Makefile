@@ -104,13 +104,15 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-strict-aliasing -fno-common \
 	-DKEVLAR_PROFILE=\"$(PROFILE)\" -DKEVLAR_PROFILE_$(shell echo $(PROFILE) | tr a-z A-Z)=1 \
 	-DKEVLAR_VERSION=\"$(VERSION)\" $(KDEFS)
-KASFLAGS := -Wa,--noexecstack -D__ASSEMBLY__ -Iplatform/include -Iplatform/x86_64
+KASFLAGS := -Wa,--noexecstack -D__ASSEMBLY__ -Iplatform/include -I$(GEN)/include -Iplatform/x86_64
 
 # Each ring compiles against its own headers and the public headers of
-# the rings beneath it, plus what the IDL generates.
-HDR_PLATFORM := platform/include
-HDR_CORE     := $(HDR_PLATFORM) caps/include core/include $(GEN)/include
-HDR_SERVICES := $(HDR_PLATFORM) caps/include $(GEN)/include
+# the rings beneath it, plus what the IDL generates. Ring 0 sees only the
+# Linux ABI's generated headers (gen/<p>/include/abi/, which ringcheck
+# holds it to).
+HDR_PLATFORM := platform/include $(GEN)/include
+HDR_CORE     := $(HDR_PLATFORM) caps/include core/include
+HDR_SERVICES := $(HDR_PLATFORM) caps/include
 ifeq ($(RINGS),1)
 # One ring: the generated headers inline Core's dispatch into services.
 HDR_SERVICES += core/include
@@ -133,7 +135,7 @@ $(BUILD)/obj/platform/%.o $(BUILD)/obj/boot/%.o: KINC := $(addprefix -I,$(HDR_PL
 $(BUILD)/obj/core/%.o $(BUILD)/obj/caps/%.o $(BUILD)/obj/$(GEN)/%.o: KINC := $(addprefix -I,$(HDR_CORE))
 $(BUILD)/obj/services/%.o: KINC = $(addprefix -I,$(HDR_SERVICES)) -Iservices/$(word 2,$(subst /, ,$<))
 
-$(OBJ_RING1) $(OBJ_SVC): $(GEN)/.stamp
+$(OBJ_RING0) $(OBJ_RING1) $(OBJ_SVC): $(GEN)/.stamp
 
 $(BUILD)/obj/%.c.o: %.c $(BUILD)/flags
 	$(call quiet,CC,$(patsubst $(BUILD)/obj/%.c.o,%.o,$@))
@@ -166,7 +168,8 @@ $(BUILD)/ring0.o: $(OBJ_RING0)
 	$(call quiet,LD,$@)
 	$(Q)$(LD) -r -o $@ $^
 ifneq ($(RINGS),1)
-	$(Q)$(RINGCHECK) --ring 0 --what "Ring 0" --object $@ --exports $(EXPORTS)/ring1-ring0.txt
+	$(Q)$(RINGCHECK) --ring 0 --what "Ring 0" --object $@ --exports $(EXPORTS)/ring1-ring0.txt \
+		--deps $(OBJ_RING0:.o=.d) --headers platform/include $(GEN)/include/abi boot platform
 endif
 
 # Core's code goes into .core.text, so that a fault can tell Core from
@@ -256,7 +259,7 @@ $(BUILD)/kevlar.iso: $(BUILD)/kernel.elf $(BUILD)/cmdline $(INITRAMFS) boot/grub
 # ---------------------------------------------------------------- targets
 gen: $(GEN)/.stamp ## generate gen/<profile>/ from idl/ (make does this when needed)
 
-.PHONY: all gen kernel iso run debug test test-setup test-qemu deps help clean distclean compile_commands.json FORCE
+.PHONY: all gen kernel iso run debug test test-setup test-qemu test-abi deps help clean distclean compile_commands.json FORCE
 FORCE:
 
 all: $(BUILD)/kevlar.iso ## build kernel.elf and kevlar.iso for PROFILE
@@ -296,8 +299,11 @@ test-qemu: ## boot tests in QEMU for every profile (normal and KTEST=1 kernels)
 test-setup: ## the package check comes before everything else, the generator included
 	$(Q)$(PYTHON) -m pytest -q tests/setup
 
-test-idl: ## generator tests (golden files, every IDL error)
+test-idl: ## generator tests (golden files, every IDL error, the ABI check)
 	$(Q)$(PYTHON) -m pytest -q tests/idl
+
+test-abi: ## idl/abi.idl against the host's Linux headers; no hand copies of it
+	$(Q)$(PYTHON) -m pytest -q tests/idl/test_abi.py
 
 test: ## every test, every profile
 	$(Q)$(MAKE) --no-print-directory test-setup

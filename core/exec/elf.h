@@ -6,31 +6,8 @@
 #ifndef KEVLAR_CORE_EXEC_ELF_H
 #define KEVLAR_CORE_EXEC_ELF_H
 
+#include <abi/elf.h>
 #include <kevlar/types.h>
-
-#define EI_NIDENT   16
-#define EI_CLASS    4
-#define EI_DATA     5
-#define EI_VERSION  6
-#define ELFCLASS64  2
-#define ELFDATA2LSB 1
-#define EV_CURRENT  1
-#define ET_EXEC     2
-#define ET_DYN      3
-#define EM_X86_64   62
-
-#define PT_NULL      0
-#define PT_LOAD      1
-#define PT_DYNAMIC   2
-#define PT_INTERP    3
-#define PT_NOTE      4
-#define PT_PHDR      6
-#define PT_TLS       7
-#define PT_GNU_STACK 0x6474e551
-
-#define PF_X 0x1
-#define PF_W 0x2
-#define PF_R 0x4
 
 struct elf64_ehdr {
 	u8 e_ident[EI_NIDENT];

@@ -7,10 +7,6 @@
 #include <kevlar/vm.h>
 #include "elf.h"
 
-#ifndef ELIBBAD
-#define ELIBBAD 80
-#endif
-
 /* Linux's limits on what execve copies (include/uapi/linux/binfmts.h,
  * fs/exec.c): all strings and pointers within a quarter of the 8 MiB
  * stack, each string within 32 pages. */

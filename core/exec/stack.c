@@ -11,33 +11,12 @@
  * The mm is not active yet: every byte goes through vm_access_page() and
  * the direct map.
  */
+#include <abi/auxvec.h>
 #include <kevlar/layout.h>
 #include <kevlar/platform.h>
 #include <kevlar/random.h>
 #include <kevlar/string.h>
 #include "exec_internal.h"
-
-/* auxv types (linux/auxvec.h) */
-#define AT_NULL     0
-#define AT_PHDR     3
-#define AT_PHENT    4
-#define AT_PHNUM    5
-#define AT_PAGESZ   6
-#define AT_BASE     7
-#define AT_FLAGS    8
-#define AT_ENTRY    9
-#define AT_UID      11
-#define AT_EUID     12
-#define AT_GID      13
-#define AT_EGID     14
-#define AT_PLATFORM 15
-#define AT_HWCAP    16
-#define AT_CLKTCK   17
-#define AT_SECURE   23
-#define AT_RANDOM   25
-#define AT_HWCAP2   26
-#define AT_EXECFN   31
-#define AT_MINSIGSTKSZ 51
 
 #define AUXV_MAX 24
 #define EXEC_PLATFORM "x86_64"

@@ -1,14 +1,10 @@
 /* arch_prctl(2): the user FS and GS bases (thread-local storage). */
 #include <syscalls.h>
+#include <abi/prctl.h>
 #include <kevlar/errno.h>
 #include <kevlar/mmu.h>
 #include <kevlar/task.h>
 #include <kevlar/uaccess.h>
-
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define ARCH_GET_GS 0x1004
 
 int sys_arch_prctl(int code, uptr_t addr)
 {

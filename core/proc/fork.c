@@ -6,6 +6,7 @@
  * exits.
  */
 #include <syscalls.h>
+#include <abi/sched.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
 #include <kevlar/mm.h>
@@ -15,20 +16,6 @@
 #include <kevlar/vfs.h>
 #include <kevlar/vm.h>
 #include "proc_internal.h"
-
-#define CLONE_VM             0x00000100
-#define CLONE_FS             0x00000200
-#define CLONE_FILES          0x00000400
-#define CLONE_SIGHAND        0x00000800
-#define CLONE_VFORK          0x00004000
-#define CLONE_PARENT         0x00008000
-#define CLONE_THREAD         0x00010000
-#define CLONE_SETTLS         0x00080000
-#define CLONE_PARENT_SETTID  0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_DETACHED       0x00400000
-#define CLONE_CHILD_SETTID   0x01000000
-#define CSIGNAL              0x000000ff
 
 /* What this kernel can do today; threads (CLONE_THREAD) come later. */
 #define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_VFORK | \

@@ -1,12 +1,10 @@
 /* getrandom(2): bytes from the CPU's generator (see <kevlar/random.h>). */
 #include <syscalls.h>
+#include <abi/random.h>
 #include <kevlar/errno.h>
 #include <kevlar/random.h>
 #include <kevlar/uaccess.h>
 
-#define GRND_NONBLOCK 1
-#define GRND_RANDOM   2
-#define GRND_INSECURE 4
 #define GETRANDOM_MAX 33554431UL   /* as Linux: at most this per call */
 
 ssize_t sys_getrandom(uptr_t buf, size_t len, u32 flags)

@@ -2,15 +2,12 @@
  * where the kernel has the resource (RLIMIT_NOFILE by the descriptor
  * table, RLIMIT_STACK by exec). */
 #include <syscalls.h>
+#include <abi/resource.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/task.h>
 #include <kevlar/uaccess.h>
-
-#define RLIMIT_STACK  3
-#define RLIMIT_CORE   4
-#define RLIMIT_NOFILE 7
 
 #define INF RLIM_INFINITY
 

@@ -1,13 +1,12 @@
 /* prctl(2) (the task name, so far) and set_robust_list(2). */
 #include <syscalls.h>
+#include <abi/prctl.h>
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
 #include <kevlar/task.h>
 #include <kevlar/uaccess.h>
 #include "../ktest/ktest.h"
 
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
 /* Test kernels only: make Core fault on purpose ("KOOP"). */
 #define PR_KTEST_OOPS 0x4b4f4f50
 #define ROBUST_LIST_HEAD_SIZE 24

@@ -6,6 +6,7 @@
  */
 #include <ifc/procinfo.h>
 #include <syscalls.h>
+#include <abi/resource.h>
 #include <kevlar/abi.h>
 #include <kevlar/clock.h>
 #include <kevlar/errno.h>
@@ -158,7 +159,6 @@ long procinfo_boot_time_impl(void)
 /* sysinfo(2): uptime (a part second rounded up, as Linux), load
  * averages, memory in pages (file data is all in RAM, which Linux counts
  * as shared), the number of tasks. No swap, no high memory. */
-#define SI_LOAD_SHIFT 16
 
 int sys_sysinfo(uptr_t info)
 {
@@ -191,7 +191,7 @@ long procinfo_signals_impl(int pid, int which)
 		return (long)t->sig_pending;
 	if (which != 1 && which != 2)
 		return -EINVAL;
-	for (int i = 0; t->sighand && i < NSIG; i++) {
+	for (int i = 0; t->sighand && i < _NSIG; i++) {
 		u64 h = t->sighand->action[i].handler;
 		if (which == 1 ? h == SIG_IGN : h != SIG_IGN && h != SIG_DFL)
 			mask |= 1ULL << i;

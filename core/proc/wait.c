@@ -4,6 +4,7 @@
  * A parent sleeps interruptibly: a signal ends the wait (-ERESTARTSYS).
  */
 #include <syscalls.h>
+#include <abi/wait.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
 #include <kevlar/printk.h>
@@ -12,19 +13,6 @@
 #include <kevlar/string.h>
 #include <kevlar/task.h>
 #include <kevlar/uaccess.h>
-
-#define WNOHANG    0x00000001
-#define WUNTRACED  0x00000002   /* WSTOPPED for waitid */
-#define WEXITED    0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT    0x01000000
-#define __WNOTHREAD 0x20000000
-#define __WALL     0x40000000
-#define __WCLONE   0x80000000
-
-#define P_ALL  0
-#define P_PID  1
-#define P_PGID 2
 
 #define RUSAGE_SIZE 144   /* struct rusage on x86_64 */
 

@@ -6,6 +6,7 @@
  * mask. SIGKILL and SIGSTOP can be neither caught nor blocked.
  */
 #include <syscalls.h>
+#include <abi/signal.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
@@ -17,9 +18,6 @@
 #include <kevlar/uaccess.h>
 #include "signal_internal.h"
 
-#define SIG_BLOCK   0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
 #define UNBLOCKABLE SIG_UNBLOCKABLE
 
 struct sighand *sighand_fork(struct sighand *parent, bool share)
@@ -45,7 +43,7 @@ void sighand_put(struct sighand *sh)
 
 void sighand_exec(struct sighand *sh)
 {
-	for (int i = 0; sh && i < NSIG; i++) {
+	for (int i = 0; sh && i < _NSIG; i++) {
 		if (sh->action[i].handler != SIG_IGN)
 			memset(&sh->action[i], 0, sizeof(sh->action[i]));
 	}
@@ -66,7 +64,7 @@ int sys_rt_sigaction(int sig, uptr_t act, uptr_t oldact, size_t sigsetsize)
 
 	if (sigsetsize != sizeof(u64))
 		return -EINVAL;
-	if (sig < 1 || sig > NSIG)
+	if (sig < 1 || sig > _NSIG)
 		return -EINVAL;
 	if (act && copy_from_user(&new, act, sizeof(new)))
 		return -EFAULT;

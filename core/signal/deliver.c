@@ -9,6 +9,7 @@
  * handler's SA_RESTART and the call's restart code say.
  */
 #include <syscalls.h>
+#include <abi/signal.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
 #include <kevlar/mmu.h>
@@ -22,13 +23,6 @@
 #define NR_RESTART_SYSCALL 219
 #define RED_ZONE           128
 #define FPU_STATE_SIZE     THREAD_FPU_SIZE
-
-#define UC_SIGCONTEXT_SS     0x2
-#define UC_STRICT_RESTORE_SS 0x4
-
-#define SS_ONSTACK    1
-#define SS_DISABLE    2
-#define SS_AUTODISARM (1U << 31)
 
 /* The rflags bits a handler may change through its ucontext (as Linux's
  * FIX_EFLAGS): CF PF AF ZF SF TF DF OF AC RF. */
@@ -99,8 +93,7 @@ void siginfo_to_user(struct user_siginfo *u, const struct ksiginfo *k)
 
 static const char *code_name(const struct ksiginfo *k)
 {
-	static const char *const chld[] = { NULL, "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
-		"CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED" };
+	static const char *const chld[] = CLD_NAMES;
 	switch (k->code) {
 	case SI_USER: return "SI_USER";
 	case SI_KERNEL: return "SI_KERNEL";

@@ -7,6 +7,7 @@
  * survive execve, as in Linux. Expiry is checked at every timer tick.
  */
 #include <syscalls.h>
+#include <abi/time.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
@@ -16,9 +17,6 @@
 #include <kevlar/time.h>
 #include <kevlar/uaccess.h>
 
-#define ITIMER_REAL    0
-#define ITIMER_VIRTUAL 1
-#define ITIMER_PROF    2
 #define NSEC_PER_USEC  1000UL
 #define NSEC_PER_SECOND 1000000000UL
 

@@ -67,7 +67,7 @@ static void resume_stopped(struct task *t)
 
 int signal_send(struct task *t, int sig, const struct ksiginfo *info)
 {
-	if (sig < 0 || sig > NSIG)
+	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	if (!sig || !t || t->kernel || t->state == TASK_ZOMBIE)
 		return 0;
@@ -166,7 +166,7 @@ int sys_kill(int pid, int sig)
 	struct task *self = current_task();
 	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = self->tgid };
 
-	if (sig < 0 || sig > NSIG)
+	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	if (pid > 0) {
 		struct task *t = task_find(pid);
@@ -187,7 +187,7 @@ static int send_to_thread(int tgid, int tid, int sig)
 	struct task *self = current_task();
 	struct ksiginfo info = { .signo = sig, .code = SI_TKILL, .pid = self->tgid };
 
-	if (tid <= 0 || sig < 0 || sig > NSIG)
+	if (tid <= 0 || sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	struct task *t = task_find(tid);
 	if (!t || t->kernel || t->state == TASK_ZOMBIE || (tgid > 0 && t->tgid != tgid))
@@ -234,13 +234,7 @@ void signal_notify_parent(struct task *child, int code, int status)
 
 const char *signal_name(int sig)
 {
-	static const char *const names[] = {
-		NULL, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
-		"SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
-		"SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN",
-		"SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH",
-		"SIGIO", "SIGPWR", "SIGSYS",
-	};
+	static const char *const names[SIGRTMIN] = SIGNAL_NAMES;
 	static const char *const rt[] = {
 		"SIGRT_0", "SIGRT_1", "SIGRT_2", "SIGRT_3", "SIGRT_4", "SIGRT_5", "SIGRT_6",
 		"SIGRT_7", "SIGRT_8", "SIGRT_9", "SIGRT_10", "SIGRT_11", "SIGRT_12", "SIGRT_13",
@@ -250,7 +244,7 @@ const char *signal_name(int sig)
 	};
 	if (sig > 0 && sig < SIGRTMIN)
 		return names[sig];
-	if (sig >= SIGRTMIN && sig <= NSIG)
+	if (sig >= SIGRTMIN && sig <= _NSIG)
 		return rt[sig - SIGRTMIN];
 	return "SIG?";
 }

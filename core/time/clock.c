@@ -4,6 +4,7 @@
  * TSC's. Sleeps go through the scheduler's timed sleep.
  */
 #include <syscalls.h>
+#include <abi/time.h>
 #include <kevlar/abi.h>
 #include <kevlar/clock.h>
 #include <kevlar/errno.h>
@@ -11,16 +12,6 @@
 #include <kevlar/task.h>
 #include <kevlar/time.h>
 #include <kevlar/uaccess.h>
-
-#define CLOCK_REALTIME           0
-#define CLOCK_MONOTONIC          1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID  3
-#define CLOCK_MONOTONIC_RAW      4
-#define CLOCK_REALTIME_COARSE    5
-#define CLOCK_MONOTONIC_COARSE   6
-#define CLOCK_BOOTTIME           7
-#define TIMER_ABSTIME            1
 
 static s64 realtime_offset_ns;
 static bool realtime_known;

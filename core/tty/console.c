@@ -17,6 +17,8 @@
  * that changes the settings gets SIGTTOU (or writes, with TOSTOP),
  * unless it ignores or blocks the signal; an orphaned group gets EIO.
  */
+#include <abi/ioctl.h>
+#include <abi/termios.h>
 #include <kevlar/abi.h>
 #include <kevlar/console.h>
 #include <kevlar/errno.h>
@@ -29,56 +31,6 @@
 #include <kevlar/tty.h>
 #include <kevlar/uaccess.h>
 #include <kevlar/vfs.h>
-
-#define TCGETS     0x5401
-#define TCSETS     0x5402
-#define TCSETSW    0x5403
-#define TCSETSF    0x5404
-#define TCSBRK     0x5409
-#define TCXONC     0x540a
-#define TCFLSH     0x540b
-#define TIOCSCTTY  0x540e
-#define TIOCGPGRP  0x540f
-#define TIOCSPGRP  0x5410
-#define TIOCOUTQ   0x5411
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD   0x541b
-#define TIOCNOTTY  0x5422
-#define TIOCGSID   0x5429
-
-/* c_iflag */
-#define ISTRIP 0000040
-#define INLCR  0000100
-#define IGNCR  0000200
-#define ICRNL  0000400
-/* c_oflag */
-#define OPOST  0000001
-#define ONLCR  0000004
-/* c_lflag */
-#define ISIG    0000001
-#define ICANON  0000002
-#define ECHO    0000010
-#define ECHOE   0000020
-#define ECHOK   0000040
-#define ECHONL  0000100
-#define NOFLSH  0000200
-#define TOSTOP  0000400
-#define ECHOCTL 0001000
-#define IEXTEN  0100000
-/* c_cc */
-#define VINTR    0
-#define VQUIT    1
-#define VERASE   2
-#define VKILL    3
-#define VEOF     4
-#define VTIME    5
-#define VMIN     6
-#define VSUSP    10
-#define VEOL     11
-#define VWERASE  14
-#define VLNEXT   15
-#define VEOL2    16
 
 #define INPUT_SIZE 4096          /* a power of two */
 #define MAX_LINES  64

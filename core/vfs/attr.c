@@ -7,6 +7,8 @@
  * calls that ask for data to reach storage, which tmpfs has none of.
  */
 #include <syscalls.h>
+#include <abi/fcntl.h>
+#include <abi/statfs.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
@@ -14,13 +16,7 @@
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
 
-#define UTIME_NOW   ((1L << 30) - 1)
-#define UTIME_OMIT  ((1L << 30) - 2)
 #define NO_ID       0xffffffffu
-
-#define TMPFS_MAGIC 0x01021994
-#define PIPEFS_MAGIC 0x50495045
-#define PROC_SUPER_MAGIC 0x9fa0
 
 struct statfs {
 	s64 f_type;

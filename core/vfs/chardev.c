@@ -8,6 +8,7 @@
 #include <services.h>
 #include <ifc/chardev.h>
 #include <ifc/entropy.h>
+#include <abi/major.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/random.h>
@@ -15,9 +16,6 @@
 #include <kevlar/tty.h>
 #include "vfs_internal.h"
 
-#define MEM_MAJOR  1
-#define TTY_MAJOR  4
-#define TTYAUX_MAJOR 5
 #define BOUNCE_SIZE (16UL << 10)
 
 static ssize_t mem_read(struct file *f, struct uio *u, u64 *pos)

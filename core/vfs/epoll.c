@@ -14,6 +14,7 @@
  * maxevents still sees every ready entry in turn.
  */
 #include <syscalls.h>
+#include <abi/poll.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/mmu.h>
@@ -21,18 +22,6 @@
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
 
-#ifndef ELOOP
-#define ELOOP 40
-#endif
-
-#define EPOLL_CLOEXEC    O_CLOEXEC
-#define EPOLL_CTL_ADD    1
-#define EPOLL_CTL_DEL    2
-#define EPOLL_CTL_MOD    3
-#define EPOLLEXCLUSIVE   (1U << 28)
-#define EPOLLWAKEUP      (1U << 29)
-#define EPOLLONESHOT     (1U << 30)
-#define EPOLLET          (1U << 31)
 #define EPOLL_FLAGS      (EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLONESHOT | EPOLLET)
 #define EP_MAX_EVENTS    (0x7fffffff / 12)
 #define EP_MAX_NESTS     4

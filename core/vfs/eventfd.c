@@ -5,14 +5,12 @@
  * is not 0, writable while 1 more fits. Blocking waits are poll waits.
  */
 #include <syscalls.h>
+#include <abi/poll.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/signal.h>
 #include "vfs_internal.h"
 
-#define EFD_SEMAPHORE 1
-#define EFD_CLOEXEC   O_CLOEXEC
-#define EFD_NONBLOCK  O_NONBLOCK
 #define EFD_MAX       0xfffffffffffffffeUL
 
 struct eventfd {

@@ -5,10 +5,9 @@
  * (whose backing device is noop_backing_dev_info), with no effect.
  */
 #include <syscalls.h>
+#include <abi/fcntl.h>
 #include <kevlar/errno.h>
 #include "vfs_internal.h"
-
-#define POSIX_FADV_NOREUSE 5   /* the highest; 0 is POSIX_FADV_NORMAL */
 
 int sys_fadvise64(int fd, s64 offset, s64 len, int advice)
 {

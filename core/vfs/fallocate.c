@@ -8,18 +8,10 @@
  * tmpfs knows no other mode (EOPNOTSUPP).
  */
 #include <syscalls.h>
+#include <abi/fcntl.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include "vfs_internal.h"
-
-/* linux/falloc.h */
-#define FALLOC_FL_KEEP_SIZE      0x01
-#define FALLOC_FL_PUNCH_HOLE     0x02
-#define FALLOC_FL_COLLAPSE_RANGE 0x08
-#define FALLOC_FL_ZERO_RANGE     0x10
-#define FALLOC_FL_INSERT_RANGE   0x20
-#define FALLOC_FL_UNSHARE_RANGE  0x40
-#define FALLOC_FL_WRITE_ZEROES   0x80
 
 #define MAX_LFS_FILESIZE ((u64)0x7fffffffffffffff)
 

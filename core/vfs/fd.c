@@ -2,33 +2,11 @@
  * Descriptor operations: dup, dup2, dup3, fcntl, ioctl.
  */
 #include <syscalls.h>
+#include <abi/fcntl.h>
+#include <abi/ioctl.h>
 #include <kevlar/errno.h>
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
-
-#define F_DUPFD         0
-#define F_GETFD         1
-#define F_SETFD         2
-#define F_GETFL         3
-#define F_SETFL         4
-#define F_GETLK         5
-#define F_SETLK         6
-#define F_SETLKW        7
-#define F_SETOWN        8
-#define F_GETOWN        9
-#define F_OFD_GETLK     36
-#define F_OFD_SETLK     37
-#define F_OFD_SETLKW    38
-#define F_DUPFD_CLOEXEC 1030
-#define F_SETPIPE_SZ    1031
-#define F_GETPIPE_SZ    1032
-#define FD_CLOEXEC      1
-#define F_UNLCK         2
-
-#define FIONREAD 0x541b
-#define FIONBIO  0x5421
-#define FIONCLEX 0x5450
-#define FIOCLEX  0x5451
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 

@@ -4,13 +4,13 @@
  * every new descriptor, and at most RLIMIT_NOFILE (1024 by default, the
  * table never grows past FD_TABLE_MAX) of them.
  */
+#include <abi/resource.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/string.h>
 #include "vfs_internal.h"
 
 #define FD_TABLE_MAX  4096     /* RLIMIT_NOFILE's hard limit */
-#define RLIMIT_NOFILE 7
 
 struct files *current_files(void)
 {

@@ -7,6 +7,7 @@
  * EPIPE. A signal interrupts a sleeping reader or writer.
  */
 #include <syscalls.h>
+#include <abi/ioctl.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/printk.h>
@@ -15,7 +16,6 @@
 #include "vfs_internal.h"
 
 #define PIPE_ORDER 4               /* 2^4 pages = PIPE_SIZE */
-#define FIONREAD   0x541b
 
 _Static_assert((PAGE_SIZE << PIPE_ORDER) == PIPE_SIZE, "pipe buffer order");
 

@@ -15,6 +15,7 @@
  * ends with -ERESTARTNOHAND.
  */
 #include <syscalls.h>
+#include <abi/resource.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
@@ -23,8 +24,6 @@
 #include <kevlar/time.h>
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
-
-#define RLIMIT_NOFILE 7
 
 static struct wait_queue poll_waiters = WAIT_QUEUE_INIT(poll_waiters);
 static u64 generation;

@@ -3,6 +3,7 @@
  * pwrite64, readv, writev, lseek.
  */
 #include <syscalls.h>
+#include <abi/fcntl.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
@@ -10,11 +11,6 @@
 #include "vfs_internal.h"
 
 #define MAX_RW_COUNT 0x7ffff000UL   /* Linux: INT_MAX rounded down to a page */
-#define SEEK_SET  0
-#define SEEK_CUR  1
-#define SEEK_END  2
-#define SEEK_DATA 3
-#define SEEK_HOLE 4
 
 static ssize_t rw(int fd, uptr_t buf, size_t count, s64 offset, bool write, bool positioned)
 {

@@ -5,16 +5,13 @@
  * and for X_OK that it is a directory or has an execute bit.
  */
 #include <syscalls.h>
+#include <abi/fcntl.h>
+#include <abi/stat.h>
 #include <kevlar/abi.h>
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
-
-#define STATX_BASIC_STATS  0x7ffu
-#define STATX__RESERVED    0x80000000u
-#define AT_STATX_SYNC_TYPE 0x6000
-#define X_OK 1
 
 void vfs_fill_stat(struct inode *inode, struct stat *st)
 {

@@ -18,7 +18,6 @@
 #include <kevlar/string.h>
 #include "vfs_internal.h"
 
-#define ESTALE 116
 #define MAX_FILE_SIZE (1ULL << 40)
 
 /* The mount 'id' if the calling service provides it. */

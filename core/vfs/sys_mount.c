@@ -5,26 +5,14 @@
  * the filesystem does not know.
  */
 #include <syscalls.h>
+#include <abi/mount.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/string.h>
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
 
-#define MS_MGC_MASK 0xffff0000UL
-#define MS_MGC_VAL  0xc0ed0000UL
 /* Flags that only ask for behaviour Kevlar has anyway, or ignores. */
-#define MS_NOSUID      2
-#define MS_NODEV       4
-#define MS_NOEXEC      8
-#define MS_SYNCHRONOUS 16
-#define MS_NOATIME     1024
-#define MS_NODIRATIME  2048
-#define MS_SILENT      32768
-#define MS_RELATIME    (1 << 21)
-#define MS_STRICTATIME (1 << 24)
-#define MS_LAZYTIME    (1 << 25)
-#define MS_REMOUNT     32
 #define MS_ACCEPTED (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_NOATIME | \
 		     MS_NODIRATIME | MS_SILENT | MS_RELATIME | MS_STRICTATIME | MS_LAZYTIME)
 
@@ -244,8 +232,8 @@ int sys_mount(uptr_t source, uptr_t target, uptr_t fstype, u64 flags, uptr_t dat
 	struct tmpfs_options o = { .mode = 01777 };
 	int rc;
 
-	if ((flags & MS_MGC_MASK) == MS_MGC_VAL)
-		flags &= ~MS_MGC_MASK;
+	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~(u64)MS_MGC_MSK;
 	if (flags & MS_REMOUNT) {
 		if (flags & ~(u64)(MS_ACCEPTED | MS_REMOUNT))
 			return -EINVAL;

@@ -25,29 +25,20 @@
 #ifndef KEVLAR_CORE_VFS_INTERNAL_H
 #define KEVLAR_CORE_VFS_INTERNAL_H
 
+#include <abi/fcntl.h>
+#include <abi/limits.h>
+#include <abi/poll.h>
+#include <kevlar/errno.h>
 #include <kevlar/list.h>
 #include <kevlar/task.h>
 #include <kevlar/types.h>
 #include <kevlar/vfs.h>
 
 #define SYMLOOP_MAX   40        /* symlinks followed in one lookup */
-#define UIO_MAXIOV    1024
 #define SB_MAX        64        /* mounted filesystems */
 #define BOGO_DIRENT   20        /* a tmpfs directory's size per entry */
 #define PIPE_SIZE     65536     /* a pipe's buffer */
-#define PIPE_BUF      4096      /* writes up to this size are atomic */
 #define NO_SVC        0xffffu   /* a super_block no service provides */
-
-#ifndef EOVERFLOW
-#define EOVERFLOW 75
-#endif
-#ifndef EOPNOTSUPP
-#define EOPNOTSUPP 95
-#endif
-
-#define RENAME_NOREPLACE 1
-#define RENAME_EXCHANGE  2
-#define RENAME_WHITEOUT  4
 
 /* Linux's dev_t encoding (new_encode_dev). */
 static inline u32 dev_major(u32 dev) { return (dev >> 8) & 0xfff; }
@@ -360,17 +351,6 @@ int chardev_open(u32 rdev, int flags);
 extern const struct file_ops console_ops;
 
 /* ---- poll.c: readiness and waiting for it ---- */
-#define POLLIN     0x001
-#define POLLPRI    0x002
-#define POLLOUT    0x004
-#define POLLERR    0x008
-#define POLLHUP    0x010
-#define POLLNVAL   0x020
-#define POLLRDNORM 0x040
-#define POLLRDBAND 0x080
-#define POLLWRNORM 0x100
-#define POLLWRBAND 0x200
-#define POLLRDHUP  0x2000
 /* What f is ready for; *events (may be NULL) as file_ops.poll says. */
 unsigned file_poll(struct file *f, u64 *events);
 /* The poll generation: moves at every poll_notify(). Read it before

@@ -8,20 +8,13 @@
  * and the namespace rule for user.* on special files.
  */
 #include <syscalls.h>
+#include <abi/xattr.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/string.h>
 #include <kevlar/uaccess.h>
 #include "vfs_internal.h"
 
-#ifndef ENODATA
-#define ENODATA 61
-#endif
-
-#define XATTR_CREATE    1
-#define XATTR_REPLACE   2
-#define XATTR_NAME_MAX  255
-#define XATTR_SIZE_MAX  65536
 #define XATTR_USER      "user."
 
 /* Whose attributes a call means: a path (following the last symlink or

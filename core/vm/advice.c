@@ -6,15 +6,8 @@
  * next touch sees zeros or the file again) and accepts the hints that
  * need nothing done.
  */
+#include <abi/mman.h>
 #include "vm_internal.h"
-
-#define MS_ASYNC      1
-#define MS_INVALIDATE 2
-#define MS_SYNC       4
-
-#define MADV_DONTNEED 4
-#define MADV_FREE     8
-#define MADV_REMOVE   9
 
 /* Is every page of [start, end) in some area? */
 static bool range_mapped(struct mm *mm, uptr_t start, uptr_t end)

@@ -19,16 +19,6 @@
 #include <kevlar/list.h>
 #include <kevlar/vm.h>
 
-#ifndef ETXTBSY
-#define ETXTBSY 26
-#endif
-#ifndef EOVERFLOW
-#define EOVERFLOW 75
-#endif
-#ifndef EOPNOTSUPP
-#define EOPNOTSUPP 95
-#endif
-
 /* Page-fault error code bits (Intel SDM vol. 3, 4.7). */
 #define PF_PROT  0x01   /* the page was present: a rights violation */
 #define PF_WRITE 0x02

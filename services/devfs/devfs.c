@@ -12,20 +12,14 @@
 #include <ifc/chardev.h>
 #include <ifc/filesystem.h>
 #include <ifc/fsstore.h>
+#include <abi/limits.h>
+#include <abi/stat.h>
+#include <abi/major.h>
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
 
-#define S_IFMT  0170000
-#define S_IFDIR 0040000
-#define S_IFREG 0100000
-#define S_IFCHR 0020000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
-#define NAME_MAX 255
-#define PATH_MAX 4096
-
-#define MEM_MAJOR 1
-#define TTY_MAJOR 5
 
 static struct devfs_caps caps;
 
@@ -39,8 +33,8 @@ static const struct node {
 	{ "full",    S_IFCHR | 0666, MEM_MAJOR, 7 },
 	{ "random",  S_IFCHR | 0666, MEM_MAJOR, 8 },
 	{ "urandom", S_IFCHR | 0666, MEM_MAJOR, 9 },
-	{ "tty",     S_IFCHR | 0666, TTY_MAJOR, 0 },
-	{ "console", S_IFCHR | 0600, TTY_MAJOR, 1 },
+	{ "tty",     S_IFCHR | 0666, TTYAUX_MAJOR, 0 },
+	{ "console", S_IFCHR | 0600, TTYAUX_MAJOR, 1 },
 };
 
 /* Linux's dev_t encoding. */

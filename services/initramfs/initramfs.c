@@ -16,20 +16,12 @@
 #include <ifc/rootfs.h>
 #include <ifc/svcmem.h>
 #include <ifc/unpacker.h>
+#include <abi/limits.h>
+#include <abi/stat.h>
 #include <kevlar/errno.h>
 #include <kevlar/printk.h>
 #include <kevlar/string.h>
 #include "cpio.h"
-
-#define S_IFMT   0170000
-#define S_IFSOCK 0140000
-#define S_IFLNK  0120000
-#define S_IFREG  0100000
-#define S_IFBLK  0060000
-#define S_IFDIR  0040000
-#define S_IFCHR  0020000
-#define S_IFIFO  0010000
-#define PATH_MAX 4096
 
 static struct initramfs_caps caps;
 

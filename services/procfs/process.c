@@ -9,19 +9,17 @@
  * read from Core when the file is read.
  */
 #include <ifc/procinfo.h>
+#include <abi/fcntl.h>
+#include <abi/mman.h>
+#include <abi/resource.h>
+#include <abi/signal.h>
 #include <kevlar/errno.h>
 #include <kevlar/string.h>
 #include "procfs.h"
 
 #define PAGE_KB   4
-#define PROT_READ  0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC  0x4
 #define VMA_SHARED 0x100   /* procinfo.vma_flags */
 #define VMA_STACK  0x200
-#define O_CLOEXEC  02000000
-#define SIGCHLD    17
-#define RLIM_INFINITY (~0UL)
 #define PATH_LEN   256     /* paths longer than this are cut in maps */
 
 enum { ADDR_ARG_START, ADDR_ARG_END, ADDR_ENV_START, ADDR_ENV_END, ADDR_BRK_START,

@@ -12,14 +12,10 @@
 
 #include <caps.h>
 #include <services.h>
+#include <abi/stat.h>
 #include <kevlar/compiler.h>
 #include <kevlar/printk.h>
 #include <kevlar/types.h>
-
-#define S_IFMT  0170000
-#define S_IFDIR 0040000
-#define S_IFREG 0100000
-#define S_IFLNK 0120000
 
 enum node_kind {
 	/* The machine's. */

@@ -13,29 +13,19 @@
 #include <services.h>
 #include <ifc/filesystem.h>
 #include <ifc/fsstore.h>
+#include <abi/fcntl.h>
+#include <abi/limits.h>
+#include <abi/stat.h>
 #include <kevlar/errno.h>
 #include <kevlar/panic.h>
 #include <kevlar/string.h>
 
-#define S_IFMT   0170000
-#define S_IFDIR  0040000
-#define S_IFREG  0100000
-#define S_IFIFO  0010000
-#define S_IFCHR  0020000
-#define S_IFBLK  0060000
-#define S_IFSOCK 0140000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 
-#define NAME_MAX      255
-#define PATH_MAX      4096
-#define LINK_MAX      65000          /* links to one inode */
+#define TMPFS_LINK_MAX      65000          /* links to one inode */
 #define MAX_INODES    (1L << 20)     /* per mount */
 #define MAX_FILE_SIZE (1ULL << 40)
-
-#define RENAME_NOREPLACE 1
-#define RENAME_EXCHANGE  2
-#define RENAME_WHITEOUT  4
 
 static struct tmpfs_caps caps;
 
@@ -147,7 +137,7 @@ long tmpfs_filesystem_mkdir(void *inst, u32 sb, u64 dir, const u8 *name, size_t 
 	int rc = check_new(sb, dir, name, len);
 	if (rc)
 		return rc;
-	if (fsstore_nlink(caps.FsStore, sb, dir) >= LINK_MAX)
+	if (fsstore_nlink(caps.FsStore, sb, dir) >= TMPFS_LINK_MAX)
 		return -EMLINK;
 	fault_if_asked(name, len);
 	return fsstore_create(caps.FsStore, sb, dir, name, len, S_IFDIR | (mode & 07777), 0);
@@ -184,7 +174,7 @@ int tmpfs_filesystem_link(void *inst, u32 sb, u64 ino, u64 dir, const u8 *name, 
 	long nlink = fsstore_nlink(caps.FsStore, sb, ino);
 	if (nlink == 0)
 		return -ENOENT;
-	if (nlink >= LINK_MAX)
+	if (nlink >= TMPFS_LINK_MAX)
 		return -EMLINK;
 	fault_if_asked(name, len);
 	return fsstore_link(caps.FsStore, sb, ino, dir, name, len);
@@ -294,7 +284,7 @@ int tmpfs_filesystem_rename(void *inst, u32 sb, u64 odir, const u8 *oname, size_
 	if (S_ISDIR(smode) && is_ancestor(sb, (u64)src, ndir))
 		return -EINVAL;
 	if (S_ISDIR(smode) && ndir != odir && dst < 0 &&
-	    fsstore_nlink(caps.FsStore, sb, ndir) >= LINK_MAX)
+	    fsstore_nlink(caps.FsStore, sb, ndir) >= TMPFS_LINK_MAX)
 		return -EMLINK;
 	fault_if_asked(nname, nlen);
 	return fsstore_rename(caps.FsStore, sb, odir, oname, olen, ndir, nname, nlen, flags);

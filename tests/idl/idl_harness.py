@@ -13,8 +13,8 @@ GOLDEN = os.path.join(HERE, "golden")
 PYTHON = "/usr/bin/python3"
 PROFILES = ("fortress", "balanced", "performance", "ludicrous")
 # Relative to ROOT, as the build passes them.
-FIXTURES = ["tests/idl/fixtures/base.idl", "tests/idl/fixtures/services.idl",
-            "tests/idl/fixtures/syscalls.idl"]
+FIXTURES = ["tests/idl/fixtures/abi.idl", "tests/idl/fixtures/base.idl",
+            "tests/idl/fixtures/services.idl", "tests/idl/fixtures/syscalls.idl"]
 REAL_IDL = sorted(os.path.join("idl", n) for n in os.listdir(os.path.join(ROOT, "idl"))
                   if n.endswith(".idl"))
 

@@ -194,6 +194,47 @@ CASES = [
      "a result is always shown: 'if' applies only to parameters"),
     ("doc-in-parameter-list", "interface x { provider ring 1; int f(int a, @/// no\n int b); }",
      "doc comment does not follow a declaration"),
+    # --- abi groups
+    ("abi-keyword-as-name", "capability @abi;", "unexpected 'abi', expected a name"),
+    ("abi-missing-header", "abi x @{ A = 1 }", "unexpected '{', expected a string"),
+    ("abi-empty", "abi x \"x.h\" { @}", "unexpected '}', expected a name"),
+    ("abi-bad-header", "abi x @\"abi/x.h\" { A = 1 }", "bad abi header \"abi/x.h\""),
+    ("abi-bad-host", "abi x @\"x.h\" host \"../x.h\" { A = 1 }", "bad host header \"../x.h\""),
+    ("abi-host-twice", "abi x @\"x.h\" host \"a.h\", \"a.h\" { A = 1 }",
+     "host header \"a.h\" named twice in abi group 'x'"),
+    ("abi-duplicate-group", "abi x \"x.h\" { A = 1 }\nabi @x \"y.h\" { B = 1 }",
+     "duplicate abi group 'x'"),
+    ("abi-duplicate-constant", "abi x \"x.h\" { A = 1 }\nabi y \"x.h\" { @A = 1 }",
+     "duplicate abi constant 'A' (first declared at"),
+    ("abi-c-keyword", "abi x \"x.h\" { @while = 1 }", "abi constant name 'while' is a C keyword"),
+    ("abi-too-big", "abi x \"x.h\" { A = @0x10000000000000000 }", "does not fit in 64 bits"),
+    ("abi-bad-octal", "abi x \"x.h\" { A = @09 }", "bad octal number '09'"),
+    ("abi-errno-without-message", "abi errno \"errno.h\" { @EPERM = 1 }",
+     "errno 'EPERM' needs its message"),
+    ("abi-errno-out-of-range", "abi errno \"errno.h\" { EBIG = @4096 \"Too big\" }",
+     "errno 'EBIG' = 4096 is not between 1 and 4095"),
+    ("abi-message-outside-errno", "abi x \"x.h\" { A = @1 \"one\" }",
+     "'A' has a message: only the abi group 'errno' has messages"),
+    ("abi-names-duplicate-value", "abi x \"x.h\" names X_NAMES { A = 1, B = @1 }",
+     "'B' has the same value as 'A' in the name table 'X_NAMES'"),
+    ("abi-names-negative", "abi x \"x.h\" names X_NAMES { A = -@1 }",
+     "'A' = -1 cannot index the name table 'X_NAMES'"),
+    ("abi-names-collide", "abi x \"x.h\" names @A { A = 1 }",
+     "C name 'A' of the name table of abi group 'x' collides with abi constant 'A'"),
+    ("abi-constant-collides", "abi x \"x.h\" { @SYSCALL_MAX = 1 }",
+     "collides with a name the generator defines"),
+    ("flag-restates-abi-value", "abi x \"x.h\" { A = 1 }\nflagset f { @A = 1 }",
+     ":1:15): write it without '= value' in flagset 'f'"),
+    ("field-restates-abi-mask", "abi x \"x.h\" { M = 3, A = 1 }\nflagset f { @M = 3 { A } }",
+     "'M' is declared by abi group 'x'"),
+    ("enum-restates-abi-value", "abi x \"x.h\" { A = -1 }\nenum e { @A = -1 }",
+     "'A' is declared by abi group 'x'"),
+    ("flag-without-value", "flagset f { @A }", "'A' has no value, and no abi group declares it"),
+    ("field-without-mask", "abi x \"x.h\" { A = 1 }\nflagset f { @M { A } }",
+     "'M' has no value, and no abi group declares it"),
+    ("enum-without-value", "enum e { @A }", "'A' has no value, and no abi group declares it"),
+    ("abi-value-outside-mask", "abi x \"x.h\" { M = 3, A = 4 }\nflagset f { M { @A } }",
+     "'A' = 4 does not fit in the mask 0x3 of field 'M'"),
 ]
 
 
@@ -350,3 +391,27 @@ def test_one_collision_message_per_declaration(tmp_path, capsys):
                     "interface a { provider ring 1; int b_c(); }\n")
     assert run_idlc(["--check", path]) == 1
     assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_abi_declarations_parse():
+    from checks import check
+    from syntax import parse_text
+    src = parse_text("t.idl", '/// Errors.\nabi errno "errno.h" host "a/e.h", "b.h" names E_NAMES {\n'
+                     '    EPERM = 1 "Not permitted", /// the first\n'
+                     '    ENOENT = 02 "No entry",\n}\n'
+                     'abi at "fcntl.h" { AT_FDCWD = -100, M = 0x3, R = 0 }\n'
+                     'flagset f { M { R }, EPERM }\nenum w { AT_FDCWD, X = 7 }\n')
+    errno, at = src.abi_groups
+    assert (errno.name.text, errno.header, errno.hosts, errno.names.text, errno.doc) == \
+        ("errno", "errno.h", ["a/e.h", "b.h"], "E_NAMES", "Errors.")
+    assert [(c.name.text, c.value, c.literal, c.message, c.doc) for c in errno.consts] == \
+        [("EPERM", 1, "1", "Not permitted", "the first"), ("ENOENT", 2, "02", "No entry", "")]
+    assert (at.hosts, at.names, at.consts[0].c_value) == ([], None, "(-100)")
+    f, w = src.value_sets
+    assert (f.items[0].mask, f.items[0].entries[0].value, f.items[1].value) == (None, None, None)
+    mod = check([src])
+    assert (f.items[0].mask, f.items[0].mask_literal) == (3, "0x3")
+    assert [(e.name.text, e.value, e.literal, e.mask) for e in f.entries] == \
+        [("R", 0, "0", 3), ("EPERM", 1, "1", None)]
+    assert [(e.value, e.literal) for e in w.items] == [(-100, "-100"), (7, "7")]
+    assert sorted(mod.abi_consts) == ["AT_FDCWD", "ENOENT", "EPERM", "M", "R"]

@@ -60,7 +60,7 @@ def test_every_template_is_used(tmp_path):
         out = tmp_path / profile
         assert run_idlc(["--profile", profile, "--out", out, "--tests"] + FIXTURES) == 0
         outputs |= {os.path.basename(p) for p in snapshot(out)}
-    stems = {"interface.h.j2": "blockdev.h", "exports.txt.j2": "ring0-ring1.txt",
+    stems = {"interface.h.j2": "blockdev.h", "abi.h.j2": "errno.h", "exports.txt.j2": "ring0-ring1.txt",
              "services.ld.j2": "services-data.ld"}
     for name in os.listdir(TEMPLATES):
         emitted = stems.get(name, name[:-len(".j2")])

@@ -10,12 +10,14 @@ UNIT_HOST  := $(UNIT_DIR)/main.c $(UNIT_DIR)/host/host_platform.c
 -include $(UNIT_DIR)/sources.mk
 
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -DKEVLAR_HOST \
-	-Iplatform/include -Icaps/include -I$(UNIT_DIR) -I$(UNIT_DIR)/host \
+	-Iplatform/include -I$(GEN)/include -Icaps/include -I$(UNIT_DIR) -I$(UNIT_DIR)/host \
 	-fsanitize=address,undefined -fno-omit-frame-pointer \
 	$(shell pkg-config --cflags check 2>/dev/null)
 UNIT_LDLIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 UNIT_OBJS := $(patsubst %.c,$(UNIT_OUT)/%.o,$(UNIT_HOST) $(UNIT_TESTS) $(UNIT_SRCS))
+
+$(UNIT_OBJS): $(GEN)/.stamp
 
 $(UNIT_OUT)/%.o: %.c
 	$(call quiet,HOSTCC,$@)

@@ -8,6 +8,7 @@ so that one mistake gives one message.
 
 from model import (BUFFER_KINDS, C_KEYWORDS, ELEMENT_TYPES, INTEGER_TYPES,
                    RESERVED_PARAMS, USER_TYPES, VALUE_TYPES, IdlError, Module)
+from abi_checks import AbiChecks
 from syscall_checks import SYSCALL_MAX, SyscallChecks
 
 __all__ = ["Checker", "IdlErrors", "SYSCALL_MAX", "check"]
@@ -35,7 +36,7 @@ def _describe(pos):
     return f"{pos.file}:{pos.line}:{pos.col}"
 
 
-class Checker(SyscallChecks):
+class Checker(SyscallChecks, AbiChecks):
     def __init__(self, files, tests):
         self.files = files
         self.tests = tests
@@ -76,6 +77,8 @@ class Checker(SyscallChecks):
             self.mod.includes += f.includes
             self.mod.structs += f.structs
             self.mod.value_sets += f.value_sets
+            self.mod.abi_groups += f.abi_groups
+        self.check_abi_groups()
         self.check_includes()
         self.check_structs()
         self.check_value_sets()
@@ -398,6 +401,12 @@ class Checker(SyscallChecks):
 
         for n in GENERATED_NAMES:
             taken[n] = ("a name the generator defines", None)
+        for group in self.mod.abi_groups:
+            for c in group.consts:
+                claim(c.name.text, f"abi constant '{c.name}'", c.name.pos)
+            if group.names is not None:
+                claim(group.names.text, f"the name table of abi group '{group.name}'",
+                      group.names.pos)
         for cap in self.mod.capabilities:
             claim(f"cap_{cap.name}", f"capability '{cap.name}'", cap.name.pos)
         for ifc in self.mod.interfaces:

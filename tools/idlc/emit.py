@@ -12,8 +12,9 @@ import os
 
 import jinja2
 
+from abi import abi_header_views
 from checks import SYSCALL_MAX
-from errnos import ERRNOS, MAX_ERRNO
+from errnos import MAX_ERRNO, errno_table
 from profiles import EXPORT_PAIRS, exports, interface_views, manifest
 from syscalls import TRACE_INCLUDES, dispatcher_includes, syscall_views, value_set_views
 
@@ -174,6 +175,8 @@ def render_all(mod, prof, sources, tests, dep_target, dep_sources):
         out[path] = env.get_template(template).render(profile=prof, **ctx)
 
     render("caps.h.j2", "include/caps.h", caps=mod.capabilities)
+    for v in abi_header_views(mod):
+        render("abi.h.j2", f"include/abi/{v.header}", banner=banner(v.files, prof), abi=v)
     unbuilt = [s for s in mod.services if s not in mod.built_services]
     render("services.h.j2", "include/services.h", services=mod.built_services,
            unbuilt=unbuilt, tests=tests, ifc_count=len(mod.interfaces))
@@ -184,7 +187,8 @@ def render_all(mod, prof, sources, tests, dep_target, dep_sources):
            includes=dispatcher_includes(mod, syscalls),
            uses_array_check=any(v.uses_array_check for v in syscalls))
     render("syscall_trace.c.j2", "syscall_trace.c", syscalls=syscalls,
-           sets=value_set_views(mod), conds=conds, errnos=ERRNOS, max_errno=MAX_ERRNO,
+           sets=value_set_views(mod), conds=conds, errnos=errno_table(mod), max_errno=MAX_ERRNO,
+           at_fdcwd=mod.abi_consts["AT_FDCWD"].c_value if "AT_FDCWD" in mod.abi_consts else None,
            includes=TRACE_INCLUDES)
     for v in views:
         render("interface.h.j2", f"include/ifc/{v.name}.h",

@@ -319,11 +319,14 @@ class StructDecl:
 @dataclass
 class SetEntry:
     """`O_CREAT = 0100`: one name of a flag set or enum. In a field of a
-    flag set, `mask` is the field's mask."""
+    flag set, `mask` is the field's mask. A name written without a value
+    (`O_CREAT`) takes the value of the `abi` constant of that name: value
+    and literal are None until the checker fills them in, and value_pos
+    is the name's position."""
     name: Name
-    value: int
+    value: Optional[int]
     value_pos: Pos
-    literal: str                # the value as written (C syntax)
+    literal: Optional[str]      # the value as written (C syntax)
     mask: Optional[int] = None
     doc: str = ""
 
@@ -331,11 +334,13 @@ class SetEntry:
 @dataclass
 class Field:
     """`O_ACCMODE = 03 { O_RDONLY = 0, ... }`: bits of a flag set that
-    hold one value rather than independent flags."""
+    hold one value rather than independent flags. Without a mask
+    (`O_ACCMODE { ... }`), mask and mask_literal come from the `abi`
+    constant of that name."""
     name: Name
-    mask: int
+    mask: Optional[int]
     mask_pos: Pos
-    mask_literal: str           # the mask as written (C syntax)
+    mask_literal: Optional[str]     # the mask as written (C syntax)
     entries: List[SetEntry] = field(default_factory=list)
     doc: str = ""
 
@@ -364,6 +369,46 @@ class ValueSet:
 
 
 @dataclass
+class AbiConst:
+    """`EPERM = 1 "Operation not permitted"`: one constant of the Linux
+    ABI, its value as written, and (errno values) its message."""
+    name: Name
+    value: int
+    value_pos: Pos
+    literal: str                # the value as written (C syntax)
+    message: Optional[str] = None
+    doc: str = ""
+    group: Optional["AbiGroup"] = None      # filled in by the checker
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+    @property
+    def c_value(self):
+        """The value as the generated header spells it."""
+        return f"({self.literal})" if self.literal.startswith("-") else self.literal
+
+
+@dataclass
+class AbiGroup:
+    """`abi signals "signal.h" host "asm/signal.h" { ... }`: constants of
+    the Linux ABI that go into gen/<p>/include/abi/<header>, and the host
+    headers that the ABI check compares them with."""
+    name: Name
+    header: str
+    header_pos: Pos
+    hosts: List[str] = field(default_factory=list)
+    names: Optional[Name] = None    # `names SIGNAL_NAMES`: the table's macro
+    consts: List[AbiConst] = field(default_factory=list)
+    doc: str = ""
+
+    @property
+    def pos(self):
+        return self.name.pos
+
+
+@dataclass
 class SourceFile:
     path: str
     capabilities: List[Capability] = field(default_factory=list)
@@ -373,6 +418,7 @@ class SourceFile:
     includes: List[Include] = field(default_factory=list)
     structs: List[StructDecl] = field(default_factory=list)
     value_sets: List[ValueSet] = field(default_factory=list)
+    abi_groups: List[AbiGroup] = field(default_factory=list)
 
 
 @dataclass
@@ -387,3 +433,6 @@ class Module:
     includes: List[Include] = field(default_factory=list)
     structs: List[StructDecl] = field(default_factory=list)
     value_sets: List[ValueSet] = field(default_factory=list)
+    abi_groups: List[AbiGroup] = field(default_factory=list)
+    # Every abi constant by name, filled in by the checker.
+    abi_consts: dict = field(default_factory=dict)

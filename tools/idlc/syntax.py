@@ -15,7 +15,7 @@ from lark import Lark, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from model import (Capability, Clause, ExternGroup, Field, IdlError, Include,
+from model import (AbiConst, AbiGroup, Capability, Clause, ExternGroup, Field, IdlError, Include,
                    Interface, Name, Operation, Param, Pos, Service, SetEntry,
                    SourceFile, StructDecl, Syscall, Type, ValueSet)
 
@@ -238,14 +238,22 @@ class _Builder:
         st = StructDecl(self.name(tree.children[0]))
         self.src.structs.append(self.documentable(tree, st))
 
+    def signed_number(self, kids):
+        """`[-] INT` at the start of kids: (value, literal, INT token)."""
+        value = kids[-1]
+        number, literal = self.number(value), str(value)
+        if len(kids) == 2:          # with a minus sign
+            number, literal = -number, "-" + literal
+        return number, literal, value
+
     def set_entry(self, tree, mask=None):
         kids = tree.children
-        name, value = kids[0], kids[-1]
-        literal = str(value)
-        number = self.number(value)
-        if len(kids) == 3:          # enum_value with a minus sign
-            number, literal = -number, "-" + literal
-        entry = SetEntry(self.name(name), number, self.pos(value), literal, mask)
+        name = self.name(kids[0])
+        if len(kids) == 1:          # the value of the abi constant `name`
+            entry = SetEntry(name, None, name.pos, None, mask)
+        else:
+            number, literal, value = self.signed_number(kids[1:])
+            entry = SetEntry(name, number, self.pos(value), literal, mask)
         return self.documentable(tree, entry)
 
     def decl_flagset(self, tree):
@@ -255,12 +263,39 @@ class _Builder:
             if item.data == "flag":
                 vs.items.append(self.set_entry(item))
                 continue
-            mask_tok = item.children[1]
-            fld = Field(self.name(item.children[0]), self.number(mask_tok),
-                        self.pos(mask_tok), str(mask_tok))
-            fld.entries = [self.set_entry(e, fld.mask) for e in item.children[2:]]
+            kids = item.children
+            name = self.name(kids[0])
+            if isinstance(kids[1], Tree):   # the mask of the abi constant `name`
+                fld = Field(name, None, name.pos, None)
+                flags = kids[1:]
+            else:
+                fld = Field(name, self.number(kids[1]), self.pos(kids[1]), str(kids[1]))
+                flags = kids[2:]
+            fld.entries = [self.set_entry(e, fld.mask) for e in flags]
             vs.items.append(self.documentable(item, fld))
         self.src.value_sets.append(vs)
+
+    def decl_abi(self, tree):
+        kids = tree.children
+        header = kids[1]
+        group = AbiGroup(self.name(kids[0]), str(header)[1:-1], self.pos(header))
+        self.documentable(tree, group)
+        for item in kids[2:]:
+            if item.data == "abi_host":
+                group.hosts = [str(t)[1:-1] for t in item.children]
+                continue
+            if item.data == "abi_names":
+                group.names = self.name(item.children[0])
+                continue
+            parts = item.children
+            message = None
+            if parts[-1].type == "STRING":
+                message = str(parts[-1])[1:-1]
+                parts = parts[:-1]
+            number, literal, value = self.signed_number(parts[1:])
+            const = AbiConst(self.name(parts[0]), number, self.pos(value), literal, message)
+            group.consts.append(self.documentable(item, const))
+        self.src.abi_groups.append(group)
 
     def decl_enum(self, tree):
         vs = ValueSet("enum", self.name(tree.children[0]))

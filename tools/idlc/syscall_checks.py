@@ -64,6 +64,10 @@ class SyscallChecks:
             vs.index = len(kept) + 1      # 0 means none in the tracer's tables
             kept.append(vs)
             self.sets[vs.name.text] = vs
+            errors = len(self.errors)
+            self.resolve_abi_names(vs)
+            if len(self.errors) != errors:
+                continue
             if vs.kind == "flagset":
                 self.check_flagset(vs)
             else:

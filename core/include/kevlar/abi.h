@@ -7,6 +7,7 @@
 #ifndef KEVLAR_ABI_H
 #define KEVLAR_ABI_H
 
+#include <abi/resource.h>
 #include <kevlar/types.h>
 
 #define OFFSET(t, m) __builtin_offsetof(t, m)
@@ -30,8 +31,6 @@ struct rlimit {
 	u64 rlim_cur;
 	u64 rlim_max;
 };
-
-#define RLIM_INFINITY (~0UL)
 
 struct utsname {
 	char sysname[65];

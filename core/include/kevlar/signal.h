@@ -8,80 +8,15 @@
 #ifndef KEVLAR_SIGNAL_H
 #define KEVLAR_SIGNAL_H
 
+#include <abi/signal.h>
 #include <kevlar/types.h>
 
 struct task;
 struct trap_frame;
 
-#define SIGHUP    1
-#define SIGINT    2
-#define SIGQUIT   3
-#define SIGILL    4
-#define SIGTRAP   5
-#define SIGABRT   6
-#define SIGBUS    7
-#define SIGFPE    8
-#define SIGKILL   9
-#define SIGUSR1   10
-#define SIGSEGV   11
-#define SIGUSR2   12
-#define SIGPIPE   13
-#define SIGALRM   14
-#define SIGTERM   15
-#define SIGSTKFLT 16
-#define SIGCHLD   17
-#define SIGCONT   18
-#define SIGSTOP   19
-#define SIGTSTP   20
-#define SIGTTIN   21
-#define SIGTTOU   22
-#define SIGURG    23
-#define SIGXCPU   24
-#define SIGXFSZ   25
-#define SIGVTALRM 26
-#define SIGPROF   27
-#define SIGWINCH  28
-#define SIGIO     29
-#define SIGPWR    30
-#define SIGSYS    31
-#define SIGRTMIN  32     /* the kernel's; C libraries keep a few for themselves */
-#define NSIG      64
-
-#define SIG_DFL 0
-#define SIG_IGN 1
-
-#define SA_NOCLDSTOP 0x00000001
-#define SA_NOCLDWAIT 0x00000002
-#define SA_SIGINFO   0x00000004
-#define SA_RESTORER  0x04000000
-#define SA_ONSTACK   0x08000000
-#define SA_RESTART   0x10000000
-#define SA_NODEFER   0x40000000
-#define SA_RESETHAND 0x80000000
-
 #define SIGBIT(sig)   (1UL << ((sig) - 1))
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define SIG_STOPS     (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
-
-/* si_code values. */
-#define SI_USER     0
-#define SI_KERNEL   0x80
-#define SI_QUEUE    (-1)
-#define SI_TIMER    (-2)
-#define SI_TKILL    (-6)
-#define ILL_ILLOPN  2
-#define FPE_INTDIV  1
-#define FPE_FLTINV  7
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRALN  1
-#define BUS_ADRERR  2
-#define TRAP_BRKPT  1
-#define CLD_EXITED  1
-#define CLD_KILLED  2
-#define CLD_DUMPED  3
-#define CLD_STOPPED 5
-#define CLD_CONTINUED 6
 
 /* System-call results that ask for a restart; user space never sees them. */
 #define ERESTARTSYS           512   /* restart unless a handler without SA_RESTART ran */

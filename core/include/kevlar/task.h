@@ -68,7 +68,7 @@ struct task {
 
 	/* Signal state (core/signal). */
 	u64 sig_pending;               /* sent, not yet delivered */
-	struct ksiginfo sig_info[NSIG];    /* what each pending signal carries */
+	struct ksiginfo sig_info[_NSIG];    /* what each pending signal carries */
 	u64 saved_sigmask;             /* sigsuspend and friends: restored after delivery */
 	bool restore_sigmask;
 	bool sleep_intr;               /* sleeping, and a signal may wake it */
@@ -164,7 +164,7 @@ struct sigaction_k {
 };
 struct sighand {
 	unsigned refs;
-	struct sigaction_k action[NSIG];
+	struct sigaction_k action[_NSIG];
 };
 struct sighand *sighand_fork(struct sighand *parent, bool share);
 void sighand_put(struct sighand *sh);

@@ -12,47 +12,16 @@
 #ifndef KEVLAR_VFS_H
 #define KEVLAR_VFS_H
 
+#include <abi/fcntl.h>
+#include <abi/limits.h>
+#include <abi/stat.h>
 #include <kevlar/types.h>
 
 struct file;
 struct files;
 struct fs_context;
 
-/* open(2) flags, as Linux x86_64 numbers them. */
-#define O_ACCMODE   00000003
-#define O_RDONLY    00000000
-#define O_WRONLY    00000001
-#define O_RDWR      00000002
-#define O_CREAT     00000100
-#define O_EXCL      00000200
-#define O_NOCTTY    00000400
-#define O_TRUNC     00001000
-#define O_APPEND    00002000
-#define O_NONBLOCK  00004000
-#define O_DSYNC     00010000
-#define O_ASYNC     00020000
-#define O_DIRECT    00040000
-#define O_LARGEFILE 00100000
-#define O_DIRECTORY 00200000
-#define O_NOFOLLOW  00400000
-#define O_NOATIME   01000000
-#define O_CLOEXEC   02000000
-#define O_SYNC      04010000
-#define O_PATH      010000000
-#define O_TMPFILE   020200000
-
 /* File types and permission bits (st_mode). */
-#define S_IFMT   0170000
-#define S_IFSOCK 0140000
-#define S_IFLNK  0120000
-#define S_IFREG  0100000
-#define S_IFBLK  0060000
-#define S_IFDIR  0040000
-#define S_IFCHR  0020000
-#define S_IFIFO  0010000
-#define S_ISUID  0004000
-#define S_ISGID  0002000
-#define S_ISVTX  0001000
 #define S_ISREG(m)  (((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m)  (((m) & S_IFMT) == S_IFDIR)
 #define S_ISLNK(m)  (((m) & S_IFMT) == S_IFLNK)
@@ -61,16 +30,6 @@ struct fs_context;
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
 #define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
 
-#define AT_FDCWD            (-100)
-#define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_REMOVEDIR        0x200
-#define AT_EACCESS          0x200
-#define AT_SYMLINK_FOLLOW   0x400
-#define AT_NO_AUTOMOUNT     0x800
-#define AT_EMPTY_PATH       0x1000
-
-#define PATH_MAX  4096     /* with its NUL */
-#define NAME_MAX  255
 #define FD_MAX    1024     /* descriptors per process (RLIMIT_NOFILE) */
 
 /*
