@@ -1,9 +1,11 @@
 /*
  * Character devices: a device number names its driver. The memory
  * devices (major 1) are devfs's, reached through the chardev interface
- * with a kernel bounce buffer; the terminals (major 4 and 5) are Core's
- * console (core/tty). Also here: the entropy interface devfs draws
- * random bytes from.
+ * with a kernel bounce buffer, except where the device says its bytes
+ * are all alike (null, zero, full): then no data passes through it, and
+ * a read is a clear of the reader's buffer, a write reads nothing. The
+ * terminals (major 4 and 5) are Core's console (core/tty). Also here:
+ * the entropy interface devfs draws random bytes from.
  */
 #include <services.h>
 #include <ifc/chardev.h>
@@ -20,6 +22,21 @@
 #define TTYAUX_MAJOR 5
 #define BOUNCE_SIZE (16UL << 10)
 
+/* A read of zero bytes: cleared a page at a time, so that a buffer
+ * that goes bad part way gives the count before it, as on Linux. */
+static ssize_t zeroes_to(struct uio *u, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t step = MIN(n - done, PAGE_SIZE - ((u->ubuf + done) & (PAGE_SIZE - 1)));
+		if (uio_zero(u, done, step))
+			return done ? (ssize_t)done : -EFAULT;
+		done += step;
+	}
+	return (ssize_t)done;
+}
+
 static ssize_t mem_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct chardev_ref ref = { .svc = SVC_devfs, .inst = NULL };
@@ -28,6 +45,11 @@ static ssize_t mem_read(struct file *f, struct uio *u, u64 *pos)
 
 	if (!u->len)
 		return 0;
+	ssize_t zeroes = chardev_read_zeroes(&ref, dev_major(dev), dev_minor(dev), u->len);
+	if (zeroes >= 0)
+		return (size_t)zeroes > u->len ? -EIO : zeroes_to(u, (size_t)zeroes);
+	if (zeroes != -ENOSYS)
+		return zeroes;
 	u8 *buf = kmalloc(chunk);
 	if (!buf)
 		return -ENOMEM;
@@ -59,6 +81,9 @@ static ssize_t mem_write(struct file *f, struct uio *u, u64 *pos)
 
 	if (!u->len)
 		return 0;
+	ssize_t unread = chardev_write_unread(&ref, dev_major(dev), dev_minor(dev), u->len);
+	if (unread != -ENOSYS)
+		return (unread >= 0 && (size_t)unread > u->len) ? -EIO : unread;
 	u8 *buf = kmalloc(chunk);
 	if (!buf)
 		return -ENOMEM;
