@@ -11,6 +11,7 @@
 #include <services.h>
 #include <kevlar/cap.h>
 #include <kevlar/errno.h>
+#include <kevlar/exception.h>
 #include <kevlar/mm.h>
 #include <kevlar/printk.h>
 #include <kevlar/random.h>
@@ -73,16 +74,10 @@ static void reset_image(unsigned id)
 
 static void describe_fault(const struct ring_fault *f, char *buf, size_t size)
 {
-	static const char *const names[32] = {
-		[0] = "divide error", [6] = "invalid opcode", [13] = "general protection",
-		[14] = "page fault", [12] = "stack fault", [3] = "breakpoint",
-	};
-
 	switch (f->kind) {
 	case RING_FAULT_EXCEPTION:
-		ksnprintf(buf, size, "%s (vector %u) at 0x%lx%s", f->vector < 32 &&
-			  names[f->vector] ? names[f->vector] : "exception", f->vector, f->rip,
-			  f->vector == 14 ? ", bad address" : "");
+		ksnprintf(buf, size, "%s (vector %u) at 0x%lx%s", exception_name(f->vector),
+			  f->vector, f->rip, f->vector == 14 ? ", bad address" : "");
 		break;
 	case RING_FAULT_PANIC:
 		ksnprintf(buf, size, "panic: %s", f->message);

@@ -7,9 +7,11 @@
  */
 #include <services.h>
 #include <ifc/filesystem.h>
+#include <ifc/synthfs.h>
 #include <kevlar/errno.h>
 #include <kevlar/mm.h>
 #include <kevlar/string.h>
+#include <kevlar/svc.h>
 #include "vfs_internal.h"
 
 static bool provided(const struct super_block *sb, struct filesystem_ref *ref)
@@ -20,34 +22,42 @@ static bool provided(const struct super_block *sb, struct filesystem_ref *ref)
 	return true;
 }
 
-/* The filesystems mount(2) knows. A synthetic one's provider makes its
- * tree as it is read, and its root's mode is its own. */
-static const struct {
-	const char *name;
-	u16 svc;
-	bool synthetic;
-	u32 root_mode;
-} types[] = {
-	{ "tmpfs", SVC_tmpfs, false, 0 },
-	{ "devtmpfs", SVC_devfs, false, 0 },
-	{ "proc", SVC_procfs, true, 0555 },
-};
+/*
+ * The filesystems mount(2) knows are the services the IDL registers by
+ * name (`provides filesystem "tmpfs";`): gen/<p>/registry.c's
+ * filesystem_by_name. A provider that also provides synthfs makes its
+ * tree as it is read; nothing can be created in it, so its root is
+ * read-only for everyone.
+ */
+#define SYNTHETIC_ROOT_MODE 0555
+
+static bool provides_synthfs(u16 svc)
+{
+	const struct svc_desc *d = &svc_table[svc];
+
+	for (unsigned i = 0; i < d->nprovides; i++)
+		if (d->provides[i].ifc == IFC_synthfs)
+			return true;
+	return false;
+}
 
 const char *fs_type_name(unsigned index)
 {
-	return index < ARRAY_SIZE(types) ? types[index].name : NULL;
+	return index < FILESYSTEM_BY_NAME_COUNT ? filesystem_by_name[index].name : NULL;
 }
 
 struct super_block *sb_create_type(const char *type, u32 root_mode, int *err)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(types); i++) {
-		if (strcmp(types[i].name, type))
+	for (unsigned i = 0; i < FILESYSTEM_BY_NAME_COUNT; i++) {
+		const struct svc_by_name *fs = &filesystem_by_name[i];
+		if (strcmp(fs->name, type))
 			continue;
-		struct super_block *sb = sb_create(types[i].name, types[i].svc,
-						   types[i].synthetic ? types[i].root_mode : root_mode);
+		bool synthetic = provides_synthfs(fs->svc);
+		struct super_block *sb = sb_create(fs->name, fs->svc,
+						   synthetic ? SYNTHETIC_ROOT_MODE : root_mode);
 		if (!sb) {
 			*err = -ENOMEM;
-		} else if (types[i].synthetic) {
+		} else if (synthetic) {
 			sb->synthetic = true;
 			sb->root->inode->node = 1;
 		} else {

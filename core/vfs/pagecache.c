@@ -44,6 +44,15 @@ int uio_from(struct uio *u, size_t off, void *dst, size_t n)
 	return copy_from_user(dst, u->ubuf + off, n);
 }
 
+int uio_zero(struct uio *u, size_t off, size_t n)
+{
+	if (u->kbuf) {
+		memset((u8 *)u->kbuf + off, 0, n);
+		return 0;
+	}
+	return clear_user(u->ubuf + off, n);
+}
+
 static int grow(struct inode *inode, u64 index)
 {
 	u64 cap = inode->pages_cap ? inode->pages_cap : 4;

@@ -128,6 +128,8 @@ struct uio {
 
 int uio_to(struct uio *u, size_t off, const void *src, size_t n);
 int uio_from(struct uio *u, size_t off, void *dst, size_t n);
+/* Writes n zero bytes at 'off': 0, or -EFAULT. */
+int uio_zero(struct uio *u, size_t off, size_t n);
 
 struct file;
 

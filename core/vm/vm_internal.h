@@ -68,8 +68,7 @@ struct mm {
 	uptr_t start_stack;         /* the initial stack pointer */
 };
 
-/* frame_ref.c */
-u32 frame_refcount(paddr_t pa);
+/* page_fill.c */
 /* A new zeroed page with one reference; PADDR_NONE if out of memory. */
 paddr_t frame_alloc_zeroed(void);
 /* A new page holding a copy of 'src'; PADDR_NONE if out of memory. */

@@ -10,7 +10,9 @@
  * Frame states:
  *   FRAME_RESERVED   never added as free memory (pfn 0 always stays here)
  *   FRAME_FREE_HEAD  first frame of a free block, on free_head[order]
- *   FRAME_ALLOCATED  first frame of an allocated block, refcount 1
+ *   FRAME_ALLOCATED  first frame of an allocated block; refcount is its
+ *                    holders (1 after zone_alloc, frame_get adds one,
+ *                    frame_put drops one and frees the block at 0)
  *   no flags         any other frame inside a free or allocated block
  */
 #include <kevlar/types.h>
@@ -293,9 +295,89 @@ struct frame *zone_frame(struct frame_zone *z, paddr_t pa)
 	return &z->frames[pfn - z->base_pfn];
 }
 
+/*
+ * The head of an allocated block and its metadata, or why not. Called
+ * with the zone locked.
+ */
+static const char *bad_ref_reason(struct frame_zone *z, paddr_t pa, struct frame **out)
+{
+	struct frame *f = (pa & (PAGE_SIZE - 1)) ? NULL : zone_frame(z, pa);
+
+	if (!f)
+		return "not a frame of the zone";
+	if (!(f->flags & FRAME_ALLOCATED) || f->refcount == 0)
+		return "not an allocated block";
+	*out = f;
+	return NULL;
+}
+
+void zone_frame_get(struct frame_zone *z, paddr_t pa)
+{
+	u64 flags = spin_lock_irqsave(&z->lock);
+	struct frame *f;
+	const char *why = bad_ref_reason(z, pa, &f);
+
+	if (!why && f->refcount == ~0u)
+		why = "reference count overflow";
+	if (why) {
+		spin_unlock_irqrestore(&z->lock, flags);
+		kpanic("frame_get(%#llx): %s", (unsigned long long)pa, why);
+	}
+	f->refcount++;
+	spin_unlock_irqrestore(&z->lock, flags);
+}
+
+/* The last reference frees the block within the same hold of the lock,
+ * so no frame_get() can find it between the count reaching 0 and the
+ * free. */
+void zone_frame_put(struct frame_zone *z, paddr_t pa)
+{
+	u64 flags = spin_lock_irqsave(&z->lock);
+	struct frame *f;
+	const char *why = bad_ref_reason(z, pa, &f);
+
+	if (why) {
+		spin_unlock_irqrestore(&z->lock, flags);
+		kpanic("frame_put(%#llx): %s", (unsigned long long)pa, why);
+	}
+	if (--f->refcount == 0) {
+		unsigned order = f->order;
+
+		f->flags = 0;
+		f->order = 0;
+		free_block(z, (u32)((pa >> PAGE_SHIFT) - z->base_pfn), order);
+	}
+	spin_unlock_irqrestore(&z->lock, flags);
+}
+
+u32 zone_frame_refcount(struct frame_zone *z, paddr_t pa)
+{
+	u64 flags = spin_lock_irqsave(&z->lock);
+	struct frame *f = zone_frame(z, pa);
+	u32 n = f && (f->flags & FRAME_ALLOCATED) ? f->refcount : 0;
+
+	spin_unlock_irqrestore(&z->lock, flags);
+	return n;
+}
+
 paddr_t frame_alloc(unsigned order)
 {
 	return zone_alloc(&kernel_zone, order);
+}
+
+void frame_get(paddr_t pa)
+{
+	zone_frame_get(&kernel_zone, pa);
+}
+
+void frame_put(paddr_t pa)
+{
+	zone_frame_put(&kernel_zone, pa);
+}
+
+u32 frame_refcount(paddr_t pa)
+{
+	return zone_frame_refcount(&kernel_zone, pa);
 }
 
 void frame_free(paddr_t pa, unsigned order)

@@ -17,6 +17,7 @@
 #include <kevlar/asm.h>
 #include <kevlar/backtrace.h>
 #include <kevlar/console.h>
+#include <kevlar/exception.h>
 #include <kevlar/irq.h>
 #include <kevlar/platform.h>
 #include <kevlar/printk.h>
@@ -122,7 +123,7 @@ bool oops_trap(struct trap_frame *f)
 		printk("BUG: kernel NULL pointer dereference, address: %016lx\n", read_cr2());
 	else if (f->vector == 14)
 		printk("BUG: unable to handle page fault for address: %016lx\n", read_cr2());
-	oops_header(trap_name(f->vector), &who);
+	oops_header(exception_name(f->vector), &who);
 	trap_report(f);
 	oops_footer(&who, f->rflags & (1UL << 9));
 

@@ -17,8 +17,6 @@ unsigned oops_count(void);
 
 /* True while an interrupt handler runs (trap.c). */
 bool in_interrupt(void);
-/* The name of an exception vector, "#PF page fault" (trap.c). */
-const char *trap_name(u64 vector);
 /* Forgets every preempt_disable() of a task that died holding them
  * (preempt.c). */
 void preempt_reset(void);

@@ -6,6 +6,7 @@
  */
 #include <kevlar/backtrace.h>
 #include <kevlar/errno.h>
+#include <kevlar/exception.h>
 #include <kevlar/interrupt.h>
 #include <kevlar/panic.h>
 #include <kevlar/platform.h>
@@ -52,7 +53,7 @@ bool in_interrupt(void)
 	return irq_nesting != 0;
 }
 
-const char *trap_name(u64 vector)
+const char *exception_name(u64 vector)
 {
 	if (vector < 32 && exception_names[vector])
 		return exception_names[vector];
@@ -73,7 +74,7 @@ static void print_pf_error(u64 err)
 void trap_report(const struct trap_frame *f)
 {
 	printk("kernel fault: %s (vector %lu), error code 0x%lx\n",
-	       trap_name(f->vector), f->vector, f->error);
+	       exception_name(f->vector), f->vector, f->error);
 	if (f->vector == 14) {
 		printk("faulting address: %p\n", (void *)read_cr2());
 		print_pf_error(f->error);

@@ -155,6 +155,38 @@ int devfs_filesystem_setmode(void *inst, u32 sb, u64 ino, u32 mode)
 
 /* ---- the memory devices ---- */
 
+ssize_t devfs_chardev_write_unread(void *inst, u32 major, u32 minor, size_t len)
+{
+	if (major != MEM_MAJOR)
+		return -ENXIO;
+	switch (minor) {
+	case 3: case 5:
+		return (ssize_t)len;   /* null, zero: swallowed unread */
+	case 7:
+		return -ENOSPC;        /* full */
+	case 8: case 9:
+		return -ENOSYS;        /* random: Linux reads what is written */
+	default:
+		return -ENXIO;
+	}
+}
+
+ssize_t devfs_chardev_read_zeroes(void *inst, u32 major, u32 minor, size_t len)
+{
+	if (major != MEM_MAJOR)
+		return -ENXIO;
+	switch (minor) {
+	case 3:
+		return 0;              /* null: end of file */
+	case 5: case 7:
+		return (ssize_t)len;   /* zero, full */
+	case 8: case 9:
+		return -ENOSYS;        /* random */
+	default:
+		return -ENXIO;
+	}
+}
+
 ssize_t devfs_chardev_read(void *inst, u32 major, u32 minor, u8 *buf, size_t len)
 {
 	if (major != MEM_MAJOR)

@@ -11,10 +11,10 @@
  * and fdinfo/. Nothing can be created, removed or renamed, as in Linux.
  */
 #include <ifc/filesystem.h>
+#include <ifc/ktest_svc.h>
 #include <ifc/procinfo.h>
 #include <ifc/synthfs.h>
 #include <kevlar/errno.h>
-#include <kevlar/panic.h>
 #include <kevlar/printk.h>
 #include <kevlar/string.h>
 #include "procfs.h"
@@ -89,34 +89,6 @@ static int name_number(const u8 *name, size_t len)
 	return v > 0x7fffffff ? -1 : (int)v;
 }
 
-#ifdef KEVLAR_KTEST
-static u64 opaque(u64 x)
-{
-	/* ringlint: allow volatile -- test-only: keeps the compiler from folding the fault away */
-	static volatile u64 cell;
-	cell = x;
-	return cell;
-}
-
-/* Test kernels only: names in /proc that ask procfs to fail in the middle
- * of a lookup (ktest=procfs-restart). */
-static void fault_if_asked(const u8 *name, size_t len)
-{
-	static const char panic_name[] = "ktest-fault-panic";
-	static const char pf_name[] = "ktest-fault-pf";
-
-	if (len == sizeof(panic_name) - 1 && !memcmp(name, panic_name, len))
-		kpanic("procfs: fault on request");
-	if (len == sizeof(pf_name) - 1 && !memcmp(name, pf_name, len))
-		/* ringlint: allow int-to-ptr, volatile -- test-only: a page fault on purpose */
-		*(volatile u64 *)opaque(0xdead0000UL) = 1;
-}
-#else
-static void fault_if_asked(const u8 *name, size_t len)
-{
-}
-#endif
-
 static const struct entry *find(const struct entry *table, size_t n, const u8 *name,
 				size_t len)
 {
@@ -143,7 +115,7 @@ long procfs_synthfs_lookup(void *inst, u32 sb, u64 dir, const u8 *name, size_t l
 
 	switch (node_kind(dir)) {
 	case N_ROOT:
-		fault_if_asked(name, len);
+		ktest_svc_fault_if_asked(name, len);
 		if ((e = find(root_entries, ARRAY_SIZE(root_entries), name, len))) {
 			*mode = e->mode;
 			return (long)node_make(e->kind, 0, 0);

@@ -16,8 +16,8 @@
 #include <abi/fcntl.h>
 #include <abi/limits.h>
 #include <abi/stat.h>
+#include <ifc/ktest_svc.h>
 #include <kevlar/errno.h>
-#include <kevlar/panic.h>
 #include <kevlar/string.h>
 
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
@@ -34,36 +34,6 @@ int tmpfs_init(const struct tmpfs_caps *c)
 	caps = *c;
 	return 0;
 }
-
-#ifdef KEVLAR_KTEST
-static u64 opaque(u64 x)
-{
-	/* ringlint: allow volatile -- test-only: keeps the compiler from folding the fault away */
-	static volatile u64 cell;
-	cell = x;
-	return cell;
-}
-
-/*
- * Test kernels only: a name that asks tmpfs to fail in the middle of an
- * operation, after its checks and before its commit (ktest=tmpfs-restart).
- */
-static void fault_if_asked(const u8 *name, size_t len)
-{
-	static const char panic_name[] = "ktest-fault-panic";
-	static const char pf_name[] = "ktest-fault-pf";
-
-	if (len == sizeof(panic_name) - 1 && !memcmp(name, panic_name, len))
-		kpanic("tmpfs: fault on request");
-	if (len == sizeof(pf_name) - 1 && !memcmp(name, pf_name, len))
-		/* ringlint: allow int-to-ptr, volatile -- test-only: a page fault on purpose */
-		*(volatile u64 *)opaque(0xdead0000UL) = 1;
-}
-#else
-static void fault_if_asked(const u8 *name, size_t len)
-{
-}
-#endif
 
 /* Linux's rules for a new name in a directory. */
 static int check_name(const u8 *name, size_t len)
@@ -128,7 +98,7 @@ long tmpfs_filesystem_create(void *inst, u32 sb, u64 dir, const u8 *name, size_t
 	default:
 		return -EINVAL;
 	}
-	fault_if_asked(name, len);
+	ktest_svc_fault_if_asked(name, len);
 	return fsstore_create(caps.FsStore, sb, dir, name, len, mode, rdev);
 }
 
@@ -139,7 +109,7 @@ long tmpfs_filesystem_mkdir(void *inst, u32 sb, u64 dir, const u8 *name, size_t 
 		return rc;
 	if (fsstore_nlink(caps.FsStore, sb, dir) >= TMPFS_LINK_MAX)
 		return -EMLINK;
-	fault_if_asked(name, len);
+	ktest_svc_fault_if_asked(name, len);
 	return fsstore_create(caps.FsStore, sb, dir, name, len, S_IFDIR | (mode & 07777), 0);
 }
 
@@ -153,7 +123,7 @@ long tmpfs_filesystem_symlink(void *inst, u32 sb, u64 dir, const u8 *name, size_
 	int rc = check_new(sb, dir, name, len);
 	if (rc)
 		return rc;
-	fault_if_asked(name, len);
+	ktest_svc_fault_if_asked(name, len);
 	return fsstore_symlink(caps.FsStore, sb, dir, name, len, target, tlen);
 }
 
@@ -176,7 +146,7 @@ int tmpfs_filesystem_link(void *inst, u32 sb, u64 ino, u64 dir, const u8 *name, 
 		return -ENOENT;
 	if (nlink >= TMPFS_LINK_MAX)
 		return -EMLINK;
-	fault_if_asked(name, len);
+	ktest_svc_fault_if_asked(name, len);
 	return fsstore_link(caps.FsStore, sb, ino, dir, name, len);
 }
 
@@ -202,7 +172,7 @@ int tmpfs_filesystem_unlink(void *inst, u32 sb, u64 dir, const u8 *name, size_t 
 		return (int)ino;
 	if (S_ISDIR(mode))
 		return -EISDIR;
-	fault_if_asked(name, len);
+	ktest_svc_fault_if_asked(name, len);
 	return fsstore_unlink(caps.FsStore, sb, dir, name, len);
 }
 
@@ -216,7 +186,7 @@ int tmpfs_filesystem_rmdir(void *inst, u32 sb, u64 dir, const u8 *name, size_t l
 		return -ENOTDIR;
 	if (fsstore_entries(caps.FsStore, sb, (u64)ino) != 0)
 		return -ENOTEMPTY;
-	fault_if_asked(name, len);
+	ktest_svc_fault_if_asked(name, len);
 	return fsstore_unlink(caps.FsStore, sb, dir, name, len);
 }
 
@@ -286,7 +256,7 @@ int tmpfs_filesystem_rename(void *inst, u32 sb, u64 odir, const u8 *oname, size_
 	if (S_ISDIR(smode) && ndir != odir && dst < 0 &&
 	    fsstore_nlink(caps.FsStore, sb, ndir) >= TMPFS_LINK_MAX)
 		return -EMLINK;
-	fault_if_asked(nname, nlen);
+	ktest_svc_fault_if_asked(nname, nlen);
 	return fsstore_rename(caps.FsStore, sb, odir, oname, olen, ndir, nname, nlen, flags);
 }
 

@@ -11,6 +11,7 @@ from idl_harness import run_idlc, run_idlc_process
 
 CAP = "capability Heap;\n"
 RING2 = "interface c { provider ring 2; int f(); }\n"
+MULTI = "interface m { provider ring 2; multi; int f(); }\n"
 
 CASES = [
     # --- syntax
@@ -235,6 +236,38 @@ CASES = [
     ("enum-without-value", "enum e { @A }", "'A' has no value, and no abi group declares it"),
     ("abi-value-outside-mask", "abi x \"x.h\" { M = 3, A = 4 }\nflagset f { M { @A } }",
      "'A' = 4 does not fit in the mask 0x3 of field 'M'"),
+    # --- providers found by a name or a number
+    ("registered-unknown-interface", "service s { provides @nope \"x\"; }",
+     "unknown interface 'nope'"),
+    ("registered-single", RING2 + "service s { provides @c \"x\"; }",
+     "interface 'c' is single: only the providers of a multi interface"),
+    ("registered-ring1", "interface x { provider ring 1; int f(); }\n"
+     "service s { provides @x major 1; }", "services provide only ring 2 interfaces"),
+    ("registered-unknown-key", MULTI + "service s { provides m @minor 1; }",
+     "unknown key 'minor': a provider is found by a name (a string) or by 'major'"),
+    ("registered-major-range", MULTI + "service s { provides m major @4096; }",
+     "major 4096 is out of range (1..4095)"),
+    ("registered-major-zero", MULTI + "service s { provides m major @0; }",
+     "major 0 is out of range"),
+    ("registered-major-hex", MULTI + "service s { provides m major @0x1; }",
+     "write '0x1' in decimal"),
+    ("registered-bad-name", MULTI + "service s { provides m @\"a b\"; }",
+     "bad provider name \"a b\""),
+    ("registered-empty-name", MULTI + "service s { provides m @\"\"; }",
+     "bad provider name \"\""),
+    ("registered-twice", MULTI + "service s { provides m \"x\"; }\n"
+     "service t { provides m @\"x\"; }", "'m' \"x\" is provided by both 's' ("),
+    ("registered-major-twice", MULTI + "service s { provides m major 3; }\n"
+     "service t { provides m major @3; }", "'m' major 3 is provided by both 's'"),
+    ("registered-mixed-keys", MULTI + "service s { provides m \"x\"; }\n"
+     "service t { provides m major @1; }", "'m' providers are found by name ("),
+    ("registered-and-plain", MULTI + "service s { provides m; provides @m \"x\"; }",
+     "'m' is in a plain 'provides' of 's' too"),
+    ("registered-list", MULTI + "service s { provides m \"x\"@, n; }",
+     "unexpected ',', expected ';'"),
+    ("registered-c-name", MULTI + "interface m_by { provider ring 1; int name(); }\n"
+     "service s { provides m @\"x\"; }", "C name 'm_by_name' of the providers of 'm' by name "
+     "collides with operation 'm_by.name'"),
 ]
 
 

@@ -184,7 +184,8 @@ def test_exports(tmp_path, profile):
                                     "ramdisk_blockdev_read", "ramdisk_blockdev_name",
                                     "ramdisk_blockdev_flush", "vblk_blockdev_read",
                                     "vblk_blockdev_name", "vblk_blockdev_flush",
-                                    "ext2_fs_read", "ext2_fs_map", "ext2_fs_sync"}
+                                    "ext2_fs_read", "ext2_fs_map", "ext2_fs_sync",
+                                    "ext2_fstype_mount"}
     if profile in ("fortress", "balanced"):
         # Shims go out; the _impl behind a shim reaches only Ring 1.
         assert "frames_get_impl" in lists["ring0-ring1"]
@@ -210,6 +211,39 @@ def test_test_only_services(tmp_path):
     assert "__svc_crashy_data_start" not in (plain / "services-data.ld").read_text()
     sc = (plain / "include" / "ifc" / "selfcheck.h").read_text()
     assert "no provider in this build" in sc and "int selfcheck_run(" not in sc
+
+
+def test_registered_providers(tmp_path):
+    """`provides blockdev major 1;` and `provides fstype "ext2";`: tables
+    sorted by key, of the services in the build, and the manifest."""
+    plain = generate(tmp_path / "plain", "balanced")
+    tests = generate(tmp_path / "tests", "balanced", extra=["--tests"])
+    reg = (plain / "registry.c").read_text()
+    assert ("const struct svc_by_number blockdev_by_major[] = {\n"
+            "\t{ 1, SVC_ramdisk },\n\t{ 254, SVC_vblk },\n};") in reg
+    assert ("const struct svc_by_name fstype_by_name[] = {\n"
+            "\t{ \"ext2\", SVC_ext2 },\n\t{ \"ext3\", SVC_ext2 },\n};") in reg
+    assert "#define BLOCKDEV_BY_MAJOR_COUNT 2\n" in (plain / "include" / "services.h").read_text()
+    # The test_only crashy (major 7) is in the table of a test build only.
+    assert "\t{ 7, SVC_crashy },\n\t{ 254, SVC_vblk }," in (tests / "registry.c").read_text()
+    assert "#define BLOCKDEV_BY_MAJOR_COUNT 3\n" in (tests / "include" / "services.h").read_text()
+    # A registration provides the interface: ext2 has the fstype ops.
+    assert "{ IFC_fstype, &ext2_fstype_ops }," in reg
+    m = json.loads((plain / "manifest.json").read_text())
+    ext2 = next(s for s in m["services"] if s["name"] == "ext2")
+    assert ext2["provides"] == ["fs", "fstype"]
+    assert ext2["registered"] == [{"interface": "fstype", "by": "name", "key": "ext2"},
+                                  {"interface": "fstype", "by": "name", "key": "ext3"}]
+
+
+def test_kernel_filesystems_and_devices_are_registered(tmp_path):
+    """The kernel's IDL names its filesystems and device majors: Core's
+    tables come from it alone."""
+    out = generate(tmp_path / "gen", "balanced", files=REAL_IDL)
+    reg = (out / "registry.c").read_text()
+    assert ('{ "devtmpfs", SVC_devfs },\n\t{ "proc", SVC_procfs },\n'
+            '\t{ "tmpfs", SVC_tmpfs },') in reg
+    assert "const struct svc_by_number chardev_by_major[] = {\n\t{ 1, SVC_devfs },\n};" in reg
 
 
 # --------------------------------------------------------------- compiling

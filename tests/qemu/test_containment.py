@@ -17,6 +17,10 @@ def test_every_fault_is_contained_and_the_service_restarts(profile):
     assert f"containment: {len(KINDS)}/{len(KINDS)} contained" in run
     # The registry saw each failure and brought the service back each time.
     assert len(re.findall(r"svc: faulty failed: ", run.output)) == len(KINDS)
+    # Exceptions are named as Ring 0's own fault reports name them.
+    for name in ["#PF page fault (vector 14)", "#GP general protection (vector 13)",
+                 "#UD invalid opcode (vector 6)", "#DE divide error (vector 0)"]:
+        assert f"svc: faulty failed: {name} at 0x" in run, run.output
     assert f"svc: faulty restarted (epoch {len(KINDS) + 1})" in run
     assert run.search(r"ring: service \d+ ran past its 300 ms watchdog at faulty_ktest_fault_run\+0x")
     # The kernel kept running to the end: a clean power-off, not a reset.

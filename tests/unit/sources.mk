@@ -5,7 +5,7 @@ UNIT_SRCS += caps/cap.c
 
 # Core's virtual memory and exec checks (test_vm_*.c), with host page
 # tables and files (tests/unit/host/host_mmu.c, host_vmfile.c).
-VM_UNIT_SRCS := core/vm/frame_ref.c core/vm/pagemap.c core/vm/vma.c \
+VM_UNIT_SRCS := core/vm/page_fill.c core/vm/pagemap.c core/vm/vma.c \
 	core/vm/placement.c core/vm/mm.c core/vm/fault.c core/vm/mmap.c \
 	core/vm/mremap.c core/vm/brk.c core/vm/fork.c core/vm/advice.c core/vm/exec_info.c \
 	core/vm/overcommit.c \

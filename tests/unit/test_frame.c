@@ -749,6 +749,65 @@ START_TEST(random_stress_against_shadow)
 }
 END_TEST
 
+/* Holders share a block; the last put frees all of it, merged with its
+ * buddies. */
+START_TEST(refcounts_free_with_the_last_holder)
+{
+	struct tzone t;
+	paddr_t a, b;
+
+	tz_meta(&t, 0, 16);
+	zone_add_free(&t.z, 0, 16);
+	a = zone_alloc(&t.z, 2);
+	b = zone_alloc(&t.z, 0);
+	ck_assert_uint_eq(zone_frame_refcount(&t.z, a), 1);
+	zone_frame_get(&t.z, a);
+	zone_frame_get(&t.z, a);
+	ck_assert_uint_eq(zone_frame_refcount(&t.z, a), 3);
+	ck_assert_uint_eq(zone_frame(&t.z, a)->refcount, 3);
+	zone_frame_put(&t.z, a);
+	zone_frame_put(&t.z, a);
+	ck_assert_uint_eq(zone_frame_refcount(&t.z, a), 1);
+	ck_assert_uint_eq(t.z.free_pages, 15 - 4 - 1);
+	zone_frame_put(&t.z, a);
+	ck_assert_uint_eq(zone_frame_refcount(&t.z, a), 0);
+	ck_assert_uint_eq(t.z.free_pages, 15 - 1);
+	zone_frame_put(&t.z, b);
+	ck_assert_uint_eq(t.z.free_pages, 15);
+	check_zone(&t.z);
+	ck_assert_uint_eq(zone_frame_refcount(&t.z, b), 0);
+	tz_free(&t);
+}
+END_TEST
+
+/* A count only an allocated block's head has; anything else panics and
+ * leaves the zone as it was. */
+START_TEST(refcount_misuse_panics)
+{
+	struct tzone t;
+	paddr_t a, b;
+
+	tz_meta(&t, 0, 16);
+	zone_add_free(&t.z, 4, 12);
+	a = zone_alloc(&t.z, 1);
+	b = zone_alloc(&t.z, 0);
+	zone_frame_put(&t.z, b);
+	ck_assert(HOST_PANICS(zone_frame_put(&t.z, b)));
+	ck_assert_msg(strstr(host_panic_message(), "frame_put"), "%s", host_panic_message());
+	ck_assert(HOST_PANICS(zone_frame_get(&t.z, b)));
+	ck_assert(HOST_PANICS(zone_frame_get(&t.z, a + PAGE_SIZE)));
+	ck_assert(HOST_PANICS(zone_frame_put(&t.z, a + 8)));
+	ck_assert(HOST_PANICS(zone_frame_get(&t.z, 1 << PAGE_SHIFT)));   /* reserved */
+	ck_assert(HOST_PANICS(zone_frame_get(&t.z, (u64)64 << PAGE_SHIFT)));   /* outside */
+	ck_assert(irq_enabled());
+	ck_assert_uint_eq(zone_frame_refcount(&t.z, a), 1);
+	zone_frame_put(&t.z, a);
+	ck_assert_uint_eq(t.z.free_pages, 12);
+	check_zone(&t.z);
+	tz_free(&t);
+}
+END_TEST
+
 /* The global wrappers, on a kernel_zone borrowed for the test. */
 START_TEST(kernel_zone_wrappers)
 {
@@ -775,8 +834,13 @@ START_TEST(kernel_zone_wrappers)
 	ck_assert(HOST_PANICS(kpage_free(p, 1)));
 	kpage_free(p, 2);
 	kpage_free(NULL, 0);
+	frame_get(pa);
+	ck_assert_uint_eq(frame_refcount(pa), 2);
+	frame_put(pa);
+	ck_assert_uint_eq(frame_free_pages(), 1024 - 8);
 	frame_free(pa, 3);
 	ck_assert(HOST_PANICS(frame_free(pa, 3)));
+	ck_assert(HOST_PANICS(frame_put(pa)));
 	ck_assert_uint_eq(frame_free_pages(), 1024);
 	ck_assert_uint_eq(frame_total_pages(), 1024);
 	ck_assert_uint_eq(kernel_zone.free_blocks[FRAME_MAX_ORDER], 1);
@@ -805,6 +869,7 @@ Suite *frame_suite(void)
 	tcase_add_test(tc, metadata_tracks_ownership);
 	tcase_add_test(tc, order_too_large_fails);
 	tcase_add_test(tc, fragmentation_limits_large_orders);
+	tcase_add_test(tc, refcounts_free_with_the_last_holder);
 	tcase_add_test(tc, kernel_zone_wrappers);
 	suite_add_tcase(s, tc);
 
@@ -817,6 +882,7 @@ Suite *frame_suite(void)
 
 	tcase_add_test(bad, bad_frees_panic);
 	tcase_add_test(bad, double_free_after_merge_panics);
+	tcase_add_test(bad, refcount_misuse_panics);
 	suite_add_tcase(s, bad);
 	return s;
 }

@@ -1,5 +1,5 @@
 /*
- * Page faults and fork (core/vm/fault.c, fork.c, pagemap.c, frame_ref.c):
+ * Page faults and fork (core/vm/fault.c, fork.c, pagemap.c, page_fill.c):
  * demand-zero pages, file pages from the page cache, copy-on-write, what
  * a fault may not do, and that every frame comes back when the mm goes.
  */
@@ -261,7 +261,7 @@ START_TEST(pagemap_walks_sparse_space)
 }
 END_TEST
 
-/* Many shared frames at once: the reference table grows and shrinks. */
+/* Many shared frames at once, counted in Ring 0's struct frame. */
 START_TEST(frame_refcounts_many)
 {
 	enum { N = 3000 };

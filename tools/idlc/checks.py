@@ -9,6 +9,7 @@ so that one mistake gives one message.
 from model import (BUFFER_KINDS, C_KEYWORDS, ELEMENT_TYPES, INTEGER_TYPES,
                    RESERVED_PARAMS, USER_TYPES, VALUE_TYPES, IdlError, Module)
 from abi_checks import AbiChecks
+from registration_checks import RegistrationChecks
 from syscall_checks import SYSCALL_MAX, SyscallChecks
 
 __all__ = ["Checker", "IdlErrors", "SYSCALL_MAX", "check"]
@@ -36,7 +37,7 @@ def _describe(pos):
     return f"{pos.file}:{pos.line}:{pos.col}"
 
 
-class Checker(SyscallChecks, AbiChecks):
+class Checker(SyscallChecks, AbiChecks, RegistrationChecks):
     def __init__(self, files, tests):
         self.files = files
         self.tests = tests
@@ -86,6 +87,7 @@ class Checker(SyscallChecks, AbiChecks):
         self.check_interfaces()
         self.check_services()
         self.check_providers()
+        self.check_registries()
         self.check_syscalls()
         if not self.errors:
             self.check_c_names()
@@ -358,6 +360,7 @@ class Checker(SyscallChecks, AbiChecks):
                     if cap is not None:
                         svc.holds.append(name)
                         svc.caps.append(cap)
+        self.check_registrations(svc, provides)
 
     def check_providers(self):
         for svc in self.mod.services:
@@ -435,6 +438,11 @@ class Checker(SyscallChecks, AbiChecks):
                 for op in ifc.ops:
                     claim(f"{svc.name}_{ifc.name}_{op.name}",
                           f"service '{svc.name}' providing '{ifc.name}.{op.name}'", name.pos)
+        for table in self.mod.registries:
+            what = f"the providers of '{table.interface.name}' by {table.kind}"
+            pos = table.entries[0].key_pos if table.entries else table.interface.name.pos
+            claim(table.c_name, what, pos)
+            claim(table.c_name.upper() + "_COUNT", what, pos)
         for sc in self.mod.syscalls:
             what = f"system call '{sc.name}'"
             claim(f"sys_{sc.name}", what, sc.name.pos)

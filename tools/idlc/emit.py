@@ -179,7 +179,8 @@ def render_all(mod, prof, sources, tests, dep_target, dep_sources):
         render("abi.h.j2", f"include/abi/{v.header}", banner=banner(v.files, prof), abi=v)
     unbuilt = [s for s in mod.services if s not in mod.built_services]
     render("services.h.j2", "include/services.h", services=mod.built_services,
-           unbuilt=unbuilt, tests=tests, ifc_count=len(mod.interfaces))
+           unbuilt=unbuilt, tests=tests, ifc_count=len(mod.interfaces),
+           registries=mod.registries)
     syscalls, conds = syscall_views(prof, mod)
     render("syscalls.h.j2", "include/syscalls.h", syscalls=syscalls,
            syscall_max=SYSCALL_MAX)
@@ -197,7 +198,8 @@ def render_all(mod, prof, sources, tests, dep_target, dep_sources):
     ifcs = [v for v in views if shim_ops(v)]
     render("shims.c.j2", "shims.c", ifcs=ifcs, includes=shims_includes(ifcs))
     render("registry.c.j2", "registry.c", caps=mod.capabilities,
-           services=mod.built_services, includes=registry_includes(prof, mod))
+           services=mod.built_services, includes=registry_includes(prof, mod),
+           registries=mod.registries)
     for section in ("data", "bss"):
         render("services.ld.j2", f"services-{section}.ld", section=section,
                services=mod.built_services)

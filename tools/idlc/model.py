@@ -260,6 +260,42 @@ class Interface:
 
 
 @dataclass
+class Registration:
+    """`provides filesystem "tmpfs";` or `provides chardev major 1;`: the
+    service provides a multi interface, and callers find it by that name
+    (a string) or number (keyed by a word: `major`)."""
+    interface: Name
+    pos: Pos                    # of the `provides` keyword
+    key_pos: Pos                # of the name or number
+    name: Optional[str] = None  # by name
+    word: Optional[Name] = None  # by number: what the number is
+    number: Optional[int] = None
+    doc: str = ""
+    service: Optional["Service"] = None   # filled in by the checker
+
+    @property
+    def kind(self):
+        return "name" if self.name is not None else self.word.text
+
+    @property
+    def key(self):
+        return self.name if self.name is not None else self.number
+
+
+@dataclass
+class RegistryTable:
+    """The providers of one interface that are registered by name or
+    number, in this build, sorted by key: Core's lookup table."""
+    interface: "Interface"
+    kind: str                  # "name", or the number's word ("major")
+    entries: List[Registration] = field(default_factory=list)
+
+    @property
+    def c_name(self):
+        return f"{self.interface.name}_by_{self.kind}"
+
+
+@dataclass
 class Service:
     name: Name
     doc: str = ""
@@ -267,6 +303,7 @@ class Service:
     holds: List[Name] = field(default_factory=list)
     test_only: bool = False
     clauses: List[Clause] = field(default_factory=list)
+    registrations: List[Registration] = field(default_factory=list)
     # Filled in by the checker.
     interfaces: List[Interface] = field(default_factory=list)
     caps: List[Capability] = field(default_factory=list)
@@ -436,3 +473,4 @@ class Module:
     abi_groups: List[AbiGroup] = field(default_factory=list)
     # Every abi constant by name, filled in by the checker.
     abi_consts: dict = field(default_factory=dict)
+    registries: List[RegistryTable] = field(default_factory=list)

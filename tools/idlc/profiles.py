@@ -336,6 +336,8 @@ def manifest(prof, mod, views, sources, tests):
             "id": svc.index,
             "ring": 2,
             "provides": [i.name.text for i in svc.interfaces],
+            "registered": [{"interface": r.interface.text, "by": r.kind, "key": r.key}
+                           for r in svc.registrations if r.service is svc],
             "holds": [c.name.text for c in svc.caps],
             "test_only": svc.test_only,
             "may_call": may_call,

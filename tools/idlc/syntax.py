@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lexer import PatternStr
 
 from model import (AbiConst, AbiGroup, Capability, Clause, ExternGroup, Field, IdlError, Include,
-                   Interface, Name, Operation, Param, Pos, Service, SetEntry,
+                   Interface, Name, Operation, Param, Pos, Registration, Service, SetEntry,
                    SourceFile, StructDecl, Syscall, Type, ValueSet)
 
 GRAMMAR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammar.lark")
@@ -205,10 +205,21 @@ class _Builder:
         self.documentable(tree, svc)
         for item in tree.children[1:]:
             m = item.meta
-            clause = Clause(item.data, Pos(self.path, m.line, m.column),
-                            [self.name(t) for t in item.children])
+            kpos = Pos(self.path, m.line, m.column)
+            if item.data in ("provides_named", "provides_numbered"):
+                svc.registrations.append(self.documentable(item, self.registration(item, kpos)))
+                continue
+            clause = Clause(item.data, kpos, [self.name(t) for t in item.children])
             svc.clauses.append(self.documentable(item, clause))
         self.src.services.append(svc)
+
+    def registration(self, item, kpos):
+        kids = item.children
+        ifc, key = self.name(kids[0]), kids[-1]
+        if item.data == "provides_named":
+            return Registration(ifc, kpos, self.pos(key), name=str(key)[1:-1])
+        return Registration(ifc, kpos, self.pos(key), word=self.name(kids[1]),
+                            number=self.decimal(key))
 
     def decl_syscall(self, tree):
         kids = list(tree.children)

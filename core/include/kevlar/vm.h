@@ -2,7 +2,8 @@
  * Virtual memory, Core's policy half: address spaces as lists of areas
  * (VMAs), demand paging, copy-on-write, and the calls that change them.
  * Ring 0's <kevlar/mmu.h> does the page tables; Core decides what goes in
- * them and owns the frames (struct frame refcounts, frame_get/frame_put).
+ * them and holds references on the frames it maps (Ring 0 keeps the
+ * counts in struct frame: frame_get/frame_put in <kevlar/mm.h>).
  *
  * An mm is used by one task at a time (a vfork parent sleeps while its
  * child uses the mm): nothing here locks against a second CPU or a
@@ -91,11 +92,6 @@ struct vm_usage {
 	u64 pgtable_pages;
 };
 void vm_usage(struct mm *mm, struct vm_usage *u);
-
-/* Frame reference counts, for pages mapped more than once. */
-void frame_get(paddr_t pa);
-/* Drops a reference; frees the frame when it was the last. */
-void frame_put(paddr_t pa);
 
 /*
  * Exec (core/exec/). exec_kernel runs 'path' in the current task, which

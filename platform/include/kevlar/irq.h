@@ -21,9 +21,6 @@ static inline void irq_restore(u64 flags)
 }
 
 static inline void irq_enable(void) { __asm__ __volatile__("sti" : : : "memory"); }
-/* Enables interrupts and halts until the next one, with no window in
- * between for a wakeup to be missed. */
-static inline void cpu_idle(void) { __asm__ __volatile__("sti; hlt" : : : "memory"); }
 static inline void irq_disable(void) { __asm__ __volatile__("cli" : : : "memory"); }
 
 static inline bool irq_enabled(void)
@@ -38,7 +35,10 @@ void irq_restore(u64 flags);
 void irq_enable(void);
 void irq_disable(void);
 bool irq_enabled(void);
-void cpu_idle(void);
 #endif
+
+/* Enables interrupts and halts until the next one, with no window in
+ * between for a wakeup to be missed (idle.c). Called with interrupts off. */
+void cpu_idle(void);
 
 #endif

@@ -56,6 +56,17 @@ paddr_t zone_alloc(struct frame_zone *z, unsigned order);
 void zone_free(struct frame_zone *z, paddr_t pa, unsigned order);
 /* Metadata for the frame holding pa, or NULL if outside the zone. */
 struct frame *zone_frame(struct frame_zone *z, paddr_t pa);
+/*
+ * Reference counts of allocated blocks (pa heads one): a block may have
+ * several holders (a page shared after fork, a page cache page that is
+ * also mapped). zone_alloc() hands a block out with one reference; get
+ * adds one; put drops one and frees the block with the last. A get or
+ * put of anything but an allocated block's head is a kpanic().
+ * zone_frame_refcount() is 0 for a frame that is not allocated.
+ */
+void zone_frame_get(struct frame_zone *z, paddr_t pa);
+void zone_frame_put(struct frame_zone *z, paddr_t pa);
+u32 zone_frame_refcount(struct frame_zone *z, paddr_t pa);
 
 /* The kernel's one zone, set up from the boot memory map. */
 extern struct frame_zone kernel_zone;
@@ -65,6 +76,12 @@ void frame_boot_init(const struct boot_info *bi, paddr_t kernel_start, paddr_t k
 void frame_boot_add_high(const struct boot_info *bi);
 paddr_t frame_alloc(unsigned order);
 void frame_free(paddr_t pa, unsigned order);
+/* The zone_frame_ reference counts, on the kernel's zone. frame_free()
+ * frees whatever the count; a block with several holders goes back with
+ * frame_put() from each. */
+void frame_get(paddr_t pa);
+void frame_put(paddr_t pa);
+u32 frame_refcount(paddr_t pa);
 u64 frame_free_pages(void);
 u64 frame_total_pages(void);
 

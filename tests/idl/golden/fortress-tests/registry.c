@@ -34,6 +34,7 @@
 #include <services.h>
 #include <ifc/blockdev.h>
 #include <ifc/fs.h>
+#include <ifc/fstype.h>
 #include <ifc/selfcheck.h>
 
 const char *const cap_names[CAP_COUNT] = {
@@ -100,6 +101,10 @@ const struct fs_ops ext2_fs_ops = {
 	.sync = ext2_fs_sync,
 };
 
+const struct fstype_ops ext2_fstype_ops = {
+	.mount = ext2_fstype_mount,
+};
+
 static int ext2_start(void *caps)
 {
 	return ext2_init((const struct ext2_caps *)caps);
@@ -112,6 +117,7 @@ static const unsigned ext2_caps_held[] = {
 
 static const struct svc_provides ext2_provides[] = {
 	{ IFC_fs, &ext2_fs_ops },
+	{ IFC_fstype, &ext2_fstype_ops },
 };
 
 /* ---- idle ---- */
@@ -129,14 +135,14 @@ static int idle_start(void *caps)
 extern char __svc_crashy_data_start[], __svc_crashy_data_end[];
 extern char __svc_crashy_bss_start[], __svc_crashy_bss_end[];
 
+const struct selfcheck_ops crashy_selfcheck_ops = {
+	.run = crashy_selfcheck_run,
+};
+
 const struct blockdev_ops crashy_blockdev_ops = {
 	.read = crashy_blockdev_read,
 	.name = crashy_blockdev_name,
 	.flush = crashy_blockdev_flush,
-};
-
-const struct selfcheck_ops crashy_selfcheck_ops = {
-	.run = crashy_selfcheck_run,
 };
 
 static int crashy_start(void *caps)
@@ -149,8 +155,8 @@ static const unsigned crashy_caps_held[] = {
 };
 
 static const struct svc_provides crashy_provides[] = {
-	{ IFC_blockdev, &crashy_blockdev_ops },
 	{ IFC_selfcheck, &crashy_selfcheck_ops },
+	{ IFC_blockdev, &crashy_blockdev_ops },
 };
 
 const struct svc_desc svc_table[SVC_COUNT] = {
@@ -189,7 +195,7 @@ const struct svc_desc svc_table[SVC_COUNT] = {
 		.caps = ext2_caps_held,
 		.ncaps = 2,
 		.provides = ext2_provides,
-		.nprovides = 1,
+		.nprovides = 2,
 		.test_only = false,
 		.data_start = __svc_ext2_data_start,
 		.data_end = __svc_ext2_data_end,
@@ -224,6 +230,17 @@ const struct svc_desc svc_table[SVC_COUNT] = {
 		.bss_start = __svc_crashy_bss_start,
 		.bss_end = __svc_crashy_bss_end,
 	},
+};
+
+const struct svc_by_number blockdev_by_major[] = {
+	{ 1, SVC_ramdisk },
+	{ 7, SVC_crashy },
+	{ 254, SVC_vblk },
+};
+
+const struct svc_by_name fstype_by_name[] = {
+	{ "ext2", SVC_ext2 },
+	{ "ext3", SVC_ext2 },
 };
 
 void svc_mint_tokens(unsigned svc, void *caps)

@@ -18,6 +18,7 @@
 #include <ifc/blockdev.h>
 #include <ifc/frames.h>
 #include <ifc/fs.h>
+#include <ifc/fstype.h>
 #include <ifc/selfcheck.h>
 #include <ifc/stats.h>
 
@@ -186,6 +187,24 @@ int selfcheck_run(const u32 *seeds, size_t n)
 	if (ring_enter(&rf, SVC_crashy))
 		return svc_fault_return(&rf);
 	ret = ops->run(seeds, n);
+	ring_leave(&rf);
+	return ret;
+}
+
+/* ---- fstype: ring 2 ---- */
+
+int fstype_mount(const struct fstype_ref *ref, u32 sb)
+{
+	struct ring_frame rf;
+	const struct fstype_ops *ops;
+	int ret;
+
+	ops = svc_ops(ref->svc, IFC_fstype);
+	if (!ops)
+		return -EIO;
+	if (ring_enter(&rf, ref->svc))
+		return svc_fault_return(&rf);
+	ret = ops->mount(ref->inst, sb);
 	ring_leave(&rf);
 	return ret;
 }

@@ -18,6 +18,7 @@
 #include <ifc/blockdev.h>
 #include <ifc/frames.h>
 #include <ifc/fs.h>
+#include <ifc/fstype.h>
 #include <ifc/stats.h>
 
 /* ---- frames: ring 0, guard Frames ---- */
@@ -167,6 +168,24 @@ long fs_sync(void)
 	if (ring_enter(&rf, SVC_ext2))
 		return svc_fault_return(&rf);
 	ret = ops->sync();
+	ring_leave(&rf);
+	return ret;
+}
+
+/* ---- fstype: ring 2 ---- */
+
+int fstype_mount(const struct fstype_ref *ref, u32 sb)
+{
+	struct ring_frame rf;
+	const struct fstype_ops *ops;
+	int ret;
+
+	ops = svc_ops(ref->svc, IFC_fstype);
+	if (!ops)
+		return -EIO;
+	if (ring_enter(&rf, ref->svc))
+		return svc_fault_return(&rf);
+	ret = ops->mount(ref->inst, sb);
 	ring_leave(&rf);
 	return ret;
 }

@@ -33,6 +33,7 @@
 #include <services.h>
 #include <ifc/blockdev.h>
 #include <ifc/fs.h>
+#include <ifc/fstype.h>
 
 const char *const cap_names[CAP_COUNT] = {
 	[CAP_Frames] = "Frames",
@@ -98,6 +99,10 @@ const struct fs_ops ext2_fs_ops = {
 	.sync = ext2_fs_sync,
 };
 
+const struct fstype_ops ext2_fstype_ops = {
+	.mount = ext2_fstype_mount,
+};
+
 static int ext2_start(void *caps)
 {
 	return ext2_init((const struct ext2_caps *)caps);
@@ -110,6 +115,7 @@ static const unsigned ext2_caps_held[] = {
 
 static const struct svc_provides ext2_provides[] = {
 	{ IFC_fs, &ext2_fs_ops },
+	{ IFC_fstype, &ext2_fstype_ops },
 };
 
 /* ---- idle ---- */
@@ -158,7 +164,7 @@ const struct svc_desc svc_table[SVC_COUNT] = {
 		.caps = ext2_caps_held,
 		.ncaps = 2,
 		.provides = ext2_provides,
-		.nprovides = 1,
+		.nprovides = 2,
 		.test_only = false,
 		.data_start = __svc_ext2_data_start,
 		.data_end = __svc_ext2_data_end,
@@ -179,6 +185,16 @@ const struct svc_desc svc_table[SVC_COUNT] = {
 		.bss_start = __svc_idle_bss_start,
 		.bss_end = __svc_idle_bss_end,
 	},
+};
+
+const struct svc_by_number blockdev_by_major[] = {
+	{ 1, SVC_ramdisk },
+	{ 254, SVC_vblk },
+};
+
+const struct svc_by_name fstype_by_name[] = {
+	{ "ext2", SVC_ext2 },
+	{ "ext3", SVC_ext2 },
 };
 
 void svc_mint_tokens(unsigned svc, void *caps)

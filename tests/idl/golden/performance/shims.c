@@ -12,6 +12,7 @@
 #include <kevlar/svc.h>
 #include <kevlar/types.h>
 #include <ifc/blockdev.h>
+#include <ifc/fstype.h>
 
 /* ---- blockdev: ring 2, guard Block ---- */
 
@@ -41,4 +42,15 @@ void blockdev_flush_dispatch(const struct blockdev_ref *ref)
 	if (!ops)
 		return;
 	ops->flush(ref->inst);
+}
+
+/* ---- fstype: ring 2 ---- */
+
+int fstype_mount(const struct fstype_ref *ref, u32 sb)
+{
+	const struct fstype_ops *ops = svc_ops(ref->svc, IFC_fstype);
+
+	if (!ops)
+		return -EIO;
+	return ops->mount(ref->inst, sb);
 }

@@ -26,7 +26,7 @@ enum svc_id {
 #define SVC_TEST_BUILD 0
 
 /* Interfaces are numbered IFC_<name> in their own headers (include/ifc/). */
-#define IFC_COUNT 6
+#define IFC_COUNT 7
 
 /*
  * ramdisk
@@ -55,7 +55,7 @@ int vblk_init(const struct vblk_caps *caps);
 /*
  * ext2
  *
- * Provides: fs.
+ * Provides: fs, fstype.
  * Holds: Block, Frames.
  */
 struct ext2_caps {
@@ -75,6 +75,28 @@ struct idle_caps {
 };
 /* Implemented by the service; called by the registry at every (re)start. */
 int idle_init(const struct idle_caps *caps);
+
+/*
+ * Providers found by a name or a number (`provides filesystem "tmpfs";`,
+ * `provides chardev major 1;`): per interface, a table of the services
+ * of this build that registered, sorted by key (registry.c).
+ */
+struct svc_by_name {
+	const char *name;
+	u16 svc;
+};
+struct svc_by_number {
+	u32 number;
+	u16 svc;
+};
+
+/* blockdev by major: 1 (ramdisk), 254 (vblk). */
+#define BLOCKDEV_BY_MAJOR_COUNT 2
+extern const struct svc_by_number blockdev_by_major[];
+
+/* fstype by name: "ext2" (ext2), "ext3" (ext2). */
+#define FSTYPE_BY_NAME_COUNT 2
+extern const struct svc_by_name fstype_by_name[];
 
 /*
  * Fills the struct <svc>_caps at 'caps' with fresh tokens for service
