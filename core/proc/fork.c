@@ -71,10 +71,11 @@ static long do_clone(const struct clone_args_k *a)
 		return -EINVAL;
 	if (!parent->mm)
 		return -EINVAL;
-	struct task *child = task_alloc(parent->comm);
+	int rc;
+	struct task *child = task_alloc(parent->comm, &rc);
 	if (!child)
-		return -ENOMEM;
-	int rc = copy_resources(parent, child, a->flags);
+		return rc;
+	rc = copy_resources(parent, child, a->flags);
 	if (rc) {
 		task_release_resources(child);
 		task_free(child);

@@ -15,9 +15,10 @@
 /* ---- core/proc/task.c ---- */
 /* The task with the lowest pid above 'after', zombies too; NULL if none. */
 struct task *task_next(pid_t after);
-/* The last pid handed out. Pids are not reused, so it also counts the
- * tasks made since boot. */
+/* The last pid handed out. */
 pid_t task_last_pid(void);
+/* Tasks made since boot (forks). */
+u64 task_forks(void);
 
 /* ---- core/proc/acct.c ---- */
 /* Charges this tick to the running task and the machine; every tick, in
