@@ -33,6 +33,18 @@ static pid_t last_pid;
 static unsigned pids_in_use;
 static u64 pids_handed_out;
 
+#ifdef KEVLAR_KTEST
+static u64 steps;   /* hash entries and bitmap words looked at */
+#define STEP() (steps++)
+
+u64 pid_table_steps(void)
+{
+	return steps;
+}
+#else
+#define STEP() ((void)0)
+#endif
+
 /* Makes the bitmap cover pids below 'bits' (a multiple of BITMAP_STEP),
  * keeping what it holds. */
 static int bitmap_grow(unsigned bits)
@@ -108,12 +120,14 @@ static int first_used(unsigned from)
 		return -1;
 	unsigned w = from / WORD_BITS;
 	u64 rest = used[w] >> (from % WORD_BITS);
+	STEP();
 	if (rest)
 		return (int)(from + __builtin_ctzl(rest));
 	/* Then the next word that has a pid, found through the summary. */
 	unsigned words = bitmap_bits / WORD_BITS;
 	for (unsigned s = (w + 1) / WORD_BITS; s < words / WORD_BITS; s++) {
 		u64 sum = summary[s];
+		STEP();
 		if (s == (w + 1) / WORD_BITS)
 			sum &= ~0UL << ((w + 1) % WORD_BITS);
 		if (sum) {
@@ -170,6 +184,7 @@ struct task *task_find(pid_t pid)
 	u64 flags = irq_save();
 	list_for_each(pos, &hash[pid % HASH_SIZE]) {
 		struct task *t = list_entry(pos, struct task, pid_node);
+		STEP();
 		if (t->pid == pid) {
 			found = t;
 			break;
