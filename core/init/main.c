@@ -59,6 +59,8 @@ static int prepare_init_task(void)
 		return err;
 	for (int fd = 0; fd < 3; fd++)
 		fd_install(fd ? file_get(console) : console, false);
+	if (pid_group_get(t->pid) || pid_group_get(t->pid))
+		return -ENOMEM;
 	t->pgid = t->sid = t->pid;
 	t->unkillable = true;
 	tty_console_set_session(t->sid, t->pgid);

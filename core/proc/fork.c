@@ -81,8 +81,11 @@ static long do_clone(const struct clone_args_k *a)
 		task_free(child);
 		return rc;
 	}
+	/* The parent is in both: nothing to allocate, nothing can fail. */
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
+	pid_group_get(child->pgid);
+	pid_group_get(child->sid);
 	child->exit_signal = (int)(a->flags & CSIGNAL);
 	child->altstack = parent->altstack;
 

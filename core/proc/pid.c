@@ -2,7 +2,8 @@
  * Pids, as Linux hands them out: the next free one after the last,
  * below pid_max, wrapping around to RESERVED_PIDS (the low pids belong
  * to init and the kernel threads of boot). A pid is in use from the
- * task's making until it is reaped, zombies included.
+ * task's making until it is reaped, zombies included, and while it is
+ * the id of a process group or a session that some task is still in.
  *
  * Two structures answer the two questions asked of pids: a hash (by pid)
  * finds a task in constant time, and a bitmap of the pids in use, with a
@@ -25,7 +26,15 @@
 #define BITMAP_STEP (WORD_BITS * WORD_BITS)
 
 static struct list hash[HASH_SIZE];
-static u64 *used;               /* bit p: pid p is in use */
+/* The ids of process groups and sessions, with the tasks in each. */
+struct group_id {
+	struct list node;
+	pid_t id;
+	unsigned tasks;
+};
+static struct list group_hash[HASH_SIZE];
+static u64 *used;               /* bit p: pid p is a task's */
+static u64 *held;               /* bit p: pid p is a group's or a session's id */
 static u64 *summary;            /* bit w: used[w] is not 0 */
 static unsigned bitmap_bits;    /* pids the bitmap covers: pid_max at its highest */
 static int pid_max = PID_MAX_DEFAULT;
@@ -52,31 +61,38 @@ static int bitmap_grow(unsigned bits)
 	if (bits <= bitmap_bits)
 		return 0;
 	u64 *nused = kzalloc(bits / 8);
+	u64 *nheld = kzalloc(bits / 8);
 	u64 *nsummary = kzalloc(bits / WORD_BITS / 8);
-	if (!nused || !nsummary) {
+	if (!nused || !nheld || !nsummary) {
 		kfree(nused);
+		kfree(nheld);
 		kfree(nsummary);
 		return -ENOMEM;
 	}
 	u64 flags = irq_save();
-	u64 *oused = used, *osummary = summary;
+	u64 *oused = used, *oheld = held, *osummary = summary;
 	if (oused) {
 		memcpy(nused, oused, bitmap_bits / 8);
+		memcpy(nheld, oheld, bitmap_bits / 8);
 		memcpy(nsummary, osummary, bitmap_bits / WORD_BITS / 8);
 	}
 	used = nused;
+	held = nheld;
 	summary = nsummary;
 	bitmap_bits = bits;
 	irq_restore(flags);
 	kfree(oused);
+	kfree(oheld);
 	kfree(osummary);
 	return 0;
 }
 
 void pid_table_init(void)
 {
-	for (unsigned i = 0; i < HASH_SIZE; i++)
+	for (unsigned i = 0; i < HASH_SIZE; i++) {
 		list_init(&hash[i]);
+		list_init(&group_hash[i]);
+	}
 	if (bitmap_grow(PID_MAX_DEFAULT))
 		kpanic("pid: no memory for the pid bitmap");
 }
@@ -103,7 +119,7 @@ static void mark(unsigned p, bool on)
 static int first_free(unsigned from, unsigned to)
 {
 	for (unsigned p = from; p < to;) {
-		u64 free = ~used[p / WORD_BITS] >> (p % WORD_BITS);
+		u64 free = ~(used[p / WORD_BITS] | held[p / WORD_BITS]) >> (p % WORD_BITS);
 		if (free) {
 			p += __builtin_ctzl(free);
 			return p < to ? (int)p : -1;
@@ -173,6 +189,62 @@ void pid_release(struct task *t)
 		pids_in_use--;
 	}
 	irq_restore(flags);
+}
+
+static struct group_id *group_find(pid_t id)
+{
+	list_for_each(pos, &group_hash[id % HASH_SIZE]) {
+		struct group_id *g = list_entry(pos, struct group_id, node);
+		if (g->id == id)
+			return g;
+	}
+	return NULL;
+}
+
+int pid_group_get(pid_t id)
+{
+	if (id <= 0)
+		return 0;
+	struct group_id *fresh = NULL;
+	u64 flags = irq_save();
+	struct group_id *g = group_find(id);
+	if (!g) {
+		irq_restore(flags);
+		fresh = kzalloc(sizeof(*fresh));
+		if (!fresh)
+			return -ENOMEM;
+		flags = irq_save();
+		g = group_find(id);
+	}
+	if (!g) {
+		g = fresh;
+		fresh = NULL;
+		g->id = id;
+		list_add_tail(&group_hash[id % HASH_SIZE], &g->node);
+		if ((unsigned)id < bitmap_bits)
+			held[id / WORD_BITS] |= 1UL << (id % WORD_BITS);
+	}
+	g->tasks++;
+	irq_restore(flags);
+	kfree(fresh);
+	return 0;
+}
+
+void pid_group_put(pid_t id)
+{
+	if (id <= 0)
+		return;
+	u64 flags = irq_save();
+	struct group_id *g = group_find(id);
+	if (g && --g->tasks == 0) {
+		list_del(&g->node);
+		if ((unsigned)id < bitmap_bits)
+			held[id / WORD_BITS] &= ~(1UL << (id % WORD_BITS));
+	} else {
+		g = NULL;
+	}
+	irq_restore(flags);
+	kfree(g);
 }
 
 struct task *task_find(pid_t pid)

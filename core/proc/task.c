@@ -238,6 +238,8 @@ void task_free(struct task *t)
 	if (t->state == TASK_ZOMBIE)
 		zombies--;
 	pid_release(t);
+	pid_group_put(t->pgid);
+	pid_group_put(t->sid);
 	list_del(&t->sibling);
 	irq_restore(flags);
 	thread_destroy(&t->thread);

@@ -155,6 +155,11 @@ void pid_table_init(void);
 /* Gives t a free pid (t->pid and t->tgid): 0, or -EAGAIN if none. */
 int pid_assign(struct task *t);
 void pid_release(struct task *t);
+/* A task joins (get) or leaves (put) the process group or session 'id':
+ * its pid is not handed out again while some task is in one. get only
+ * allocates for an id no task is in yet (-ENOMEM). id 0 is nobody's. */
+int pid_group_get(pid_t id);
+void pid_group_put(pid_t id);
 int pid_max_get(void);
 /* 0, -EINVAL outside [PID_MAX_MIN, PID_MAX_LIMIT], or -ENOMEM. */
 int pid_max_set(int value);

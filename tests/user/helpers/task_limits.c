@@ -3,7 +3,8 @@
  * changes the machine's pid_max and threads-max, which a host shares
  * with everything else it runs). Fork bombs of sleeping children meet
  * threads-max and then a small pid_max with EAGAIN; pids wrap around
- * to RESERVED_PIDS; the settings refuse what Linux refuses; and the
+ * to RESERVED_PIDS and skip the ids of live process groups; the
+ * settings refuse what Linux refuses; and the
  * kernel and this process go on after each bomb.
  */
 #include "../usertest.h"
@@ -151,6 +152,52 @@ static void bomb_meets_threads_max(void)
 }
 
 /*
+ * The sleeping child kids[slot], pid 350, leaves; a new child takes 350
+ * and makes it a process group, which this process joins. Once that
+ * child is reaped, 350 is still the group's id: fork finds no pid free
+ * until this process leaves the group.
+ */
+static void group_keeps_its_pid(int slot)
+{
+	pid_t mine = getpgrp();
+	int go[2], ready[2];
+	char c;
+
+	kill(kids[slot], SIGKILL);
+	waitpid(kids[slot], NULL, 0);
+	kids[slot] = 0;
+	if (pipe(go) || pipe(ready))
+		return fail("limits.group_pipes", "pipe: %s", errname(errno));
+	pid_t leader = fork();
+	if (leader == 0) {
+		setpgid(0, 0);
+		write(ready[1], "r", 1);
+		read(go[0], &c, 1);
+		_exit(0);
+	}
+	read(ready[0], &c, 1);
+	CHECK("limits.group_leader_is_350", leader == 350);
+	CHECK("limits.group_joined", setpgid(0, leader) == 0);
+	write(go[1], "g", 1);
+	waitpid(leader, NULL, 0);
+	errno = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	CHECK("limits.group_id_not_handed_out", pid == -1 && errno == EAGAIN);
+	CHECK("limits.group_left", setpgid(0, mine) == 0);
+	pid = fork_sleeper();
+	kids[slot] = pid;
+	CHECK("limits.group_id_free_once_group_ends", pid == 350);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+/*
  * With pid_max 400, children take every pid from the last one to 399;
  * then pids wrap around to RESERVED_PIDS (300), never below: a freed
  * pid under 300 stays unused, a freed pid from 300 up is the next one
@@ -185,6 +232,8 @@ static void bomb_meets_pid_max(void)
 			pass("limits.freed_pid_reused");
 		else
 			fail("limits.freed_pid_reused", "fork gave %d, not the freed 350", (int)pid);
+		if (pid == 350)
+			group_keeps_its_pid(reused);
 	} else {
 		fail("limits.freed_pid_reused", "no child with pid 350");
 	}
