@@ -86,7 +86,8 @@ int signal_send(struct task *t, int sig, const struct ksiginfo *info)
 	} else if (SIGBIT(sig) & SIG_STOPS) {
 		t->sig_pending &= ~SIGBIT(SIGCONT);
 	}
-	if (signal_ignored(t, sig) || signal_init_drops(t, sig)) {
+	/* Init's blocked signals wait, to be dropped when delivered. */
+	if (signal_ignored(t, sig) || (!signal_blocked(t, sig) && signal_init_drops(t, sig))) {
 		irq_restore(flags);
 		return 0;
 	}

@@ -55,6 +55,26 @@ static void signals_from_a_child(void)
 	      !sigismember(&pending, SIGUSR2));
 }
 
+/* A signal init blocks waits as pending, and is dropped when unblocked. */
+static void blocked_signal(void)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(kill(1, SIGTERM) == 0 ? 0 : 1);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	sigpending(&pending);
+	CHECK("init.blocked_signal_pending", WIFEXITED(st) && sigismember(&pending, SIGTERM));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	sigpending(&pending);
+	CHECK("init.unblocked_signal_dropped", !sigismember(&pending, SIGTERM));
+}
+
 static void signals_from_itself(void)
 {
 	CHECK("init.kill_self_term_returns_0", kill(1, SIGTERM) == 0);
@@ -126,6 +146,7 @@ int main(void)
 	handle(SIGUSR1, on_usr1);
 	handle(SIGCHLD, on_chld);
 	signals_from_a_child();
+	blocked_signal();
 	signals_from_itself();
 	kill_everyone_else();
 	got_chld = 0;
