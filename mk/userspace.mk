@@ -101,6 +101,7 @@ test-userspace: $(USER_FILES) ## user tests, BusyBox scripts, dynamic programs a
 		tests/qemu/test_busybox_scripts.py tests/qemu/test_busybox_run.py \
 		tests/qemu/test_interactive.py tests/qemu/test_dynamic.py tests/qemu/test_tty.py \
 		tests/qemu/test_oom.py tests/qemu/test_tmpfs_full.py \
+		tests/qemu/test_init.py tests/qemu/test_task_limits.py \
 		tests/qemu/test_procfs.py::test_busybox_reads_proc
 
 endif

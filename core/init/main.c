@@ -59,7 +59,10 @@ static int prepare_init_task(void)
 		return err;
 	for (int fd = 0; fd < 3; fd++)
 		fd_install(fd ? file_get(console) : console, false);
+	if (pid_group_get(t->pid) || pid_group_get(t->pid))
+		return -ENOMEM;
 	t->pgid = t->sid = t->pid;
+	t->unkillable = true;
 	tty_console_set_session(t->sid, t->pgid);
 	return 0;
 }
@@ -104,6 +107,8 @@ void core_main(void)
 {
 	printk("Kevlar %s profile=%s cpus=%u mem=%luMiB\n", KEVLAR_VERSION,
 	       KEVLAR_PROFILE, cpus_online(), memory_usable_bytes() >> 20);
+	pid_table_init();
+	task_limits_init();
 	sched_init();
 	if (!kthread_start("kinit", kernel_init, NULL))
 		printk("kevlar: cannot start kinit: out of memory\n");

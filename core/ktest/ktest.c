@@ -16,6 +16,7 @@ static const struct ktest ktests[] = {
 	{ "tmpfs-restart", ktest_tmpfs_restart },
 	{ "vfs-tree", ktest_vfs_tree },
 	{ "procfs-restart", ktest_procfs_restart },
+	{ "proc-cost", ktest_proc_cost },
 	{ "oops-kthread", ktest_oops_kthread },
 };
 #endif

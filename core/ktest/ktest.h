@@ -28,5 +28,7 @@ int ktest_tmpfs_restart(void);
 int ktest_vfs_tree(void);
 /* core/vfs/ktest_procfs.c */
 int ktest_procfs_restart(void);
+/* core/vfs/ktest_proc_cost.c */
+int ktest_proc_cost(void);
 
 #endif

@@ -6,6 +6,7 @@
  * of runnable tasks. The tick is USER_HZ, so a tick is a clock tick.
  */
 #include <kevlar/procinfo.h>
+#include "proc_internal.h"
 
 #define LOAD_FREQ (5 * USER_HZ + 1)     /* ticks between samples, as Linux */
 #define FIXED_1   (1UL << LOAD_FSHIFT)
@@ -20,11 +21,7 @@ static unsigned load_countdown = LOAD_FREQ;
 
 unsigned acct_runnable(void)
 {
-	unsigned n = 0;
-
-	for (struct task *t = task_next(0); t; t = task_next(t->pid))
-		n += t->state == TASK_RUNNABLE;
-	return n;
+	return sched_runnable();
 }
 
 /* Linux's calc_load: one step of an exponentially decaying average. */

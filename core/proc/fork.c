@@ -58,17 +58,21 @@ static long do_clone(const struct clone_args_k *a)
 		return -EINVAL;
 	if (!parent->mm)
 		return -EINVAL;
-	struct task *child = task_alloc(parent->comm);
+	int rc;
+	struct task *child = task_alloc(parent->comm, &rc);
 	if (!child)
-		return -ENOMEM;
-	int rc = copy_resources(parent, child, a->flags);
+		return rc;
+	rc = copy_resources(parent, child, a->flags);
 	if (rc) {
 		task_release_resources(child);
 		task_free(child);
 		return rc;
 	}
+	/* The parent is in both: nothing to allocate, nothing can fail. */
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
+	pid_group_get(child->pgid);
+	pid_group_get(child->sid);
 	child->exit_signal = (int)(a->flags & CSIGNAL);
 	child->altstack = parent->altstack;
 

@@ -96,6 +96,10 @@ int sys_setpgid(int pid, int pgid)
 		if (!g.found)
 			return -EPERM;
 	}
+	int rc = pid_group_get(pgid);
+	if (rc)
+		return rc;
+	pid_group_put(t->pgid);
 	t->pgid = pgid;
 	return 0;
 }
@@ -106,6 +110,14 @@ int sys_setsid(void)
 
 	if (self->pgid == self->pid)
 		return -EPERM;   /* already a group leader */
+	if (pid_group_get(self->pid))
+		return -ENOMEM;
+	if (pid_group_get(self->pid)) {
+		pid_group_put(self->pid);
+		return -ENOMEM;
+	}
+	pid_group_put(self->pgid);
+	pid_group_put(self->sid);
 	self->sid = self->pgid = self->pid;
 	return self->sid;
 }

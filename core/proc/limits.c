@@ -1,6 +1,7 @@
 /* Resource limits: getrlimit, prlimit64. Stored per process; enforced
  * where the kernel has the resource (RLIMIT_NOFILE by the descriptor
- * table, RLIMIT_STACK by exec). */
+ * table, RLIMIT_STACK by exec). And the machine's limit on tasks,
+ * threads-max, which fork enforces. */
 #include <syscalls.h>
 #include <abi/resource.h>
 #include <kevlar/abi.h>
@@ -11,13 +12,44 @@
 
 #define INF RLIM_INFINITY
 
-/* Linux's defaults for a root shell: everything unlimited but these. */
-static const struct rlimit_set defaults = {
+/* Linux's defaults for a root shell: everything unlimited but these, and
+ * RLIMIT_NPROC and RLIMIT_SIGPENDING, which boot sets from threads-max. */
+static struct rlimit_set defaults = {
 	.cur = { INF, INF, INF, 8UL << 20, 0, INF, INF, 1024, INF, INF, INF, INF, INF, INF, INF, INF },
 	.max = { INF, INF, INF, INF, INF, INF, INF, 4096, INF, INF, INF, INF, INF, INF, INF, INF },
 };
 
 _Static_assert(RLIMIT_STACK == 3 && RLIMIT_CORE == 4 && RLIMIT_NOFILE == 7, "table order");
+
+/* Bytes of RAM per task Linux allows: 8 kernel stacks' worth. */
+#define RAM_PER_TASK (8 * THREAD_STACK_SIZE)
+
+static unsigned threads_max = THREADS_MIN;
+
+unsigned task_threads_max(void)
+{
+	return threads_max;
+}
+
+int task_threads_max_set(long value)
+{
+	if (value < THREADS_MIN || value > THREADS_MAX)
+		return -EINVAL;
+	threads_max = (unsigned)value;
+	return 0;
+}
+
+/* Linux's fork_init: threads-max from RAM, and init's limits on
+ * processes and pending signals half of it. */
+void task_limits_init(void)
+{
+	u64 tasks = frame_total_pages() * PAGE_SIZE / RAM_PER_TASK;
+
+	threads_max = tasks < THREADS_MIN ? THREADS_MIN : tasks > THREADS_MAX ? THREADS_MAX
+		: (unsigned)tasks;
+	defaults.cur[RLIMIT_NPROC] = defaults.max[RLIMIT_NPROC] = threads_max / 2;
+	defaults.cur[RLIMIT_SIGPENDING] = defaults.max[RLIMIT_SIGPENDING] = threads_max / 2;
+}
 
 /* The limits of t (the boot defaults until someone changes them). */
 static const struct rlimit_set *limits_of(const struct task *t)

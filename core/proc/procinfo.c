@@ -83,13 +83,9 @@ int procinfo_comm_impl(int pid, u8 *buf, size_t len)
 
 int procinfo_threads_impl(int pid)
 {
-	int n = 0;
-
-	if (!procinfo_task(pid))
-		return -ESRCH;
-	for (struct task *t = task_next(0); t; t = task_next(t->pid))
-		n += t->tgid == pid && t->state != TASK_ZOMBIE;
-	return n ? n : 1;   /* a zombie is still its one thread */
+	/* One task per process until CLONE_THREAD comes; a zombie is still
+	 * its one thread. */
+	return procinfo_task(pid) ? 1 : -ESRCH;
 }
 
 long procinfo_cpu_ticks_impl(int pid, int which)
@@ -129,16 +125,13 @@ long procinfo_loadavg_impl(int which)
 
 long procinfo_task_count_impl(int which)
 {
-	long n = 0;
-
 	switch (which) {
 	case 0:
 		return acct_runnable();
 	case 1:
-		for (struct task *t = task_next(0); t; t = task_next(t->pid))
-			n++;
-		return n;
+		return task_count();
 	case 2:
+		return (long)task_forks();
 	case 3:
 		return task_last_pid();
 	default:
@@ -224,4 +217,24 @@ int procinfo_uname_impl(int which, u8 *buf, size_t len)
 	size_t n = strlen(s);
 	memcpy(buf, s, MIN(n, len));
 	return (int)n;
+}
+
+enum { SYSCTL_PID_MAX, SYSCTL_THREADS_MAX };
+
+long procinfo_sysctl_impl(int which)
+{
+	switch (which) {
+	case SYSCTL_PID_MAX: return pid_max_get();
+	case SYSCTL_THREADS_MAX: return task_threads_max();
+	default: return -EINVAL;
+	}
+}
+
+int procinfo_sysctl_set_impl(int which, long value)
+{
+	switch (which) {
+	case SYSCTL_PID_MAX: return pid_max_set(value < 0 || value > PID_MAX_LIMIT ? -1 : (int)value);
+	case SYSCTL_THREADS_MAX: return task_threads_max_set(value);
+	default: return -EINVAL;
+	}
 }

@@ -20,6 +20,7 @@
 #define TIMESLICE_TICKS 2
 
 static struct list run_queue = LIST_INIT(run_queue);
+static unsigned queued;          /* tasks on run_queue */
 static struct list timed_sleepers = LIST_INIT(timed_sleepers);   /* via timer_node */
 static struct task idle_task;
 static unsigned slice_ticks;
@@ -49,8 +50,10 @@ void sched_init(void)
 void sched_enqueue(struct task *t)
 {
 	t->state = TASK_RUNNABLE;
-	if (t != &idle_task && list_empty(&t->run_node))
+	if (t != &idle_task && list_empty(&t->run_node)) {
 		list_add_tail(&run_queue, &t->run_node);
+		queued++;
+	}
 }
 
 static struct task *pick_next(void)
@@ -59,7 +62,17 @@ static struct task *pick_next(void)
 		return &idle_task;
 	struct list *n = run_queue.next;
 	list_del(n);
+	queued--;
 	return list_entry(n, struct task, run_node);
+}
+
+unsigned sched_runnable(void)
+{
+	u64 flags = irq_save();
+	struct task *cur = current_task();
+	unsigned n = queued + (cur != &idle_task && cur->state == TASK_RUNNABLE);
+	irq_restore(flags);
+	return n;
 }
 
 void schedule(void)

@@ -19,11 +19,10 @@
 #include <kevlar/vm.h>
 #include "proc_internal.h"
 
-static struct list all_tasks = LIST_INIT(all_tasks);
 /* Zombies no parent will wait for (its SIGCHLD is ignored), via sibling:
  * freed by the next task to come by, once they have switched away. */
 static struct list unwaited = LIST_INIT(unwaited);
-static pid_t next_pid = 1;
+static unsigned zombies;
 
 void task_reap_unwaited(void)
 {
@@ -37,9 +36,20 @@ void task_reap_unwaited(void)
 	irq_restore(flags);
 }
 
-struct task *task_alloc(const char *comm)
+/* Linux's fork refuses a new task, before it takes any memory, when the
+ * machine has threads-max tasks already (zombies count until reaped). */
+static int task_limit_check(void)
+{
+	return task_count() >= task_threads_max() ? -EAGAIN : 0;
+}
+
+struct task *task_alloc(const char *comm, int *err)
 {
 	task_reap_unwaited();
+	*err = task_limit_check();
+	if (*err)
+		return NULL;
+	*err = -ENOMEM;
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
@@ -53,15 +63,18 @@ struct task *task_alloc(const char *comm)
 	list_init(&t->run_node);
 	list_init(&t->timer_node);
 	list_init(&t->itimer_node);
+	list_init(&t->pid_node);
 	list_init(&t->child_exit.waiters);
 	list_init(&t->vfork_done.waiters);
 	t->state = TASK_SLEEPING;   /* not runnable until started */
 	t->start_ns = clock_monotonic_ns();
 
-	u64 flags = irq_save();
-	t->pid = t->tgid = next_pid++;
-	list_add_tail(&all_tasks, &t->all_node);
-	irq_restore(flags);
+	*err = pid_assign(t);
+	if (*err) {
+		thread_destroy(&t->thread);
+		kfree(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -76,7 +89,8 @@ void task_adopt(struct task *parent, struct task *child)
 
 struct task *kthread_start(const char *comm, void (*fn)(void *), void *arg)
 {
-	struct task *t = task_alloc(comm);
+	int err;
+	struct task *t = task_alloc(comm, &err);
 	if (!t)
 		return NULL;
 	t->kernel = true;
@@ -86,21 +100,6 @@ struct task *kthread_start(const char *comm, void (*fn)(void *), void *arg)
 	sched_enqueue(t);
 	irq_restore(flags);
 	return t;
-}
-
-struct task *task_find(pid_t pid)
-{
-	struct task *found = NULL;
-	u64 flags = irq_save();
-	list_for_each(pos, &all_tasks) {
-		struct task *t = list_entry(pos, struct task, all_node);
-		if (t->pid == pid) {
-			found = t;
-			break;
-		}
-	}
-	irq_restore(flags);
-	return found;
 }
 
 void task_for_each_user(bool (*fn)(struct task *t, void *arg), void *arg)
@@ -118,17 +117,41 @@ void task_for_each_user(bool (*fn)(struct task *t, void *arg), void *arg)
 
 unsigned task_live_count(void)
 {
-	unsigned n = 0;
-	u64 flags = irq_save();
-	list_for_each(pos, &all_tasks) {
-		if (list_entry(pos, struct task, all_node)->state != TASK_ZOMBIE)
-			n++;
-	}
-	irq_restore(flags);
-	return n;
+	return task_count() - zombies;
 }
 
-/* Gives the exiting task's children to init (pid 1), or to nobody. */
+/*
+ * Tells a zombie's parent of its end (CLD_* code and status). No zombie
+ * stays for a parent that ignores SIGCHLD (POSIX): its wait finds one
+ * child fewer; nor for a kernel thread, which no wait sees. Interrupts
+ * are off.
+ */
+static void notify_exit(struct task *t)
+{
+	int status = t->exit_code;
+	if (t->kernel) {
+		list_del(&t->sibling);
+		list_add_tail(&unwaited, &t->sibling);
+		t->parent = NULL;
+		return;
+	}
+	if (status & 0x7f)
+		signal_notify_parent(t, status & 0x80 ? CLD_DUMPED : CLD_KILLED, status & 0x7f);
+	else
+		signal_notify_parent(t, CLD_EXITED, (status >> 8) & 0xff);
+	if (t->parent && t->exit_signal == SIGCHLD && signal_children_unwaited(t->parent)) {
+		list_del(&t->sibling);
+		list_add_tail(&unwaited, &t->sibling);
+		t->parent = NULL;
+	}
+}
+
+/*
+ * Gives the exiting task's children to init (pid 1), or to nobody. Init
+ * did not ask for a clone's exit signal: an orphan tells it of its end
+ * with SIGCHLD, as Linux's reparenting does, and one that is already a
+ * zombie tells it now, so that init's wait finds it.
+ */
 static void reparent_children(struct task *t)
 {
 	struct task *init = task_find(1);
@@ -137,8 +160,12 @@ static void reparent_children(struct task *t)
 		struct task *c = list_entry(pos, struct task, sibling);
 		list_del(&c->sibling);
 		c->parent = NULL;
-		if (init && init != t)
+		c->exit_signal = SIGCHLD;
+		if (init && init != t) {
 			task_adopt(init, c);
+			if (c->state == TASK_ZOMBIE)
+				notify_exit(c);
+		}
 	}
 }
 
@@ -200,17 +227,8 @@ void task_exit(int status)
 	reparent_children(t);
 	t->exit_code = status;
 	t->state = TASK_ZOMBIE;
-	if (status & 0x7f)
-		signal_notify_parent(t, status & 0x80 ? CLD_DUMPED : CLD_KILLED, status & 0x7f);
-	else
-		signal_notify_parent(t, CLD_EXITED, (status >> 8) & 0xff);
-	if (t->parent && t->exit_signal == SIGCHLD && signal_children_unwaited(t->parent)) {
-		/* No zombie for a parent that ignores SIGCHLD (POSIX): its
-		 * wait finds one child fewer. */
-		list_del(&t->sibling);
-		list_add_tail(&unwaited, &t->sibling);
-		t->parent = NULL;
-	}
+	zombies++;
+	notify_exit(t);
 	schedule();
 	kpanic("task %d ran after exiting", t->pid);
 }
@@ -218,27 +236,13 @@ void task_exit(int status)
 void task_free(struct task *t)
 {
 	u64 flags = irq_save();
-	list_del(&t->all_node);
+	if (t->state == TASK_ZOMBIE)
+		zombies--;
+	pid_release(t);
+	pid_group_put(t->pgid);
+	pid_group_put(t->sid);
 	list_del(&t->sibling);
 	irq_restore(flags);
 	thread_destroy(&t->thread);
 	kfree(t);
-}
-
-struct task *task_next(pid_t after)
-{
-	struct task *best = NULL;
-	u64 flags = irq_save();
-	list_for_each(pos, &all_tasks) {
-		struct task *t = list_entry(pos, struct task, all_node);
-		if (t->pid > after && (!best || t->pid < best->pid))
-			best = t;
-	}
-	irq_restore(flags);
-	return best;
-}
-
-pid_t task_last_pid(void)
-{
-	return next_pid - 1;
 }

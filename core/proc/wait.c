@@ -50,8 +50,8 @@ static bool find_event(struct task *parent, const struct wait_req *r,
 	*any = false;
 	list_for_each(pos, &parent->children) {
 		struct task *c = list_entry(pos, struct task, sibling);
-		if (!matches(parent, c, r))
-			continue;
+		if (c->kernel || !matches(parent, c, r))
+			continue;   /* init's kernel threads are not its to wait for */
 		*any = true;
 		ev->child = c;
 		if (c->state == TASK_ZOMBIE && (r->options & WEXITED)) {

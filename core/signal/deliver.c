@@ -319,7 +319,8 @@ void signal_return_to_user(struct trap_frame *f)
 			continue;
 		if (act.handler == SIG_DFL) {
 			enum sig_default d = sig_default_action(sig);
-			if (d == SIG_DEFAULT_IGNORE)
+			/* Sent while init had a handler, which it has no more. */
+			if (d == SIG_DEFAULT_IGNORE || signal_init_drops(t, sig))
 				continue;
 			if (d == SIG_DEFAULT_STOP) {
 				/* Nobody would continue an orphaned group: only

@@ -5,7 +5,9 @@
  * interruptibly, and takes it on its way back to user mode. Signals the
  * task ignores and does not block are dropped at once, as Linux does.
  * SIGCONT resumes a stopped process and discards pending stop signals; a
- * stop signal discards a pending SIGCONT.
+ * stop signal discards a pending SIGCONT. Init drops every signal it has
+ * no handler for, SIGKILL and SIGSTOP too, as Linux's init does; only a
+ * fault of its own can kill it.
  */
 #include <syscalls.h>
 #include <kevlar/errno.h>
@@ -49,6 +51,11 @@ bool signal_ignored(const struct task *t, int sig)
 	return h == SIG_IGN || (h == SIG_DFL && sig_default_action(sig) == SIG_DEFAULT_IGNORE);
 }
 
+bool signal_init_drops(const struct task *t, int sig)
+{
+	return t->unkillable && sig_action(t, sig)->handler == SIG_DFL;
+}
+
 bool signal_pending(const struct task *t)
 {
 	return (t->sig_pending & ~t->sigmask) != 0;
@@ -79,7 +86,8 @@ int signal_send(struct task *t, int sig, const struct ksiginfo *info)
 	} else if (SIGBIT(sig) & SIG_STOPS) {
 		t->sig_pending &= ~SIGBIT(SIGCONT);
 	}
-	if (signal_ignored(t, sig)) {
+	/* Init's blocked signals wait, to be dropped when delivered. */
+	if (signal_ignored(t, sig) || (!signal_blocked(t, sig) && signal_init_drops(t, sig))) {
 		irq_restore(flags);
 		return 0;
 	}
@@ -120,6 +128,8 @@ void signal_force(int sig, int code, uptr_t addr)
 		if (t->sighand)
 			t->sighand->action[sig - 1].handler = SIG_DFL;
 	}
+	if (sig_action(t, sig)->handler == SIG_DFL)
+		t->unkillable = false;   /* a fault init cannot handle ends it */
 	irq_restore(flags);
 	signal_send(t, sig, &info);
 }

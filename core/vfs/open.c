@@ -111,8 +111,8 @@ static int open_dentry(struct dentry *d, int flags, struct file **out)
 	} else if (S_ISLNK(inode->mode)) {
 		return -ELOOP;
 	} else if (S_ISREG(inode->mode) && inode->sb->synthetic) {
-		if (acc != O_RDONLY)
-			return -EACCES;   /* its files are made to be read */
+		if (acc != O_RDONLY && !(inode->mode & 0200))
+			return -EACCES;   /* made to be read, but for settings */
 		ops = &synthetic_file_ops;
 	} else if (S_ISREG(inode->mode)) {
 		ops = &regular_file_ops;

@@ -24,20 +24,6 @@ static struct mm *mm_of(int pid, int *err)
 	return t ? t->mm : NULL;
 }
 
-u64 vm_resident_pages(void)
-{
-	u64 pages = 0;
-
-	for (struct task *t = task_next(0); t; t = task_next(t->pid)) {
-		bool seen = !t->mm;
-		for (struct task *o = task_next(0); o && o != t && !seen; o = task_next(o->pid))
-			seen = o->mm == t->mm;
-		if (!seen)
-			pages += t->mm->resident;
-	}
-	return pages;
-}
-
 long procinfo_vm_bytes_impl(int pid)
 {
 	int err;

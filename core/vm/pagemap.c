@@ -3,10 +3,13 @@
  * four-level radix tree indexed like the x86_64 page tables (9 bits per
  * level over bits 47..12 of the address), so that walking a sparse
  * address space skips what was never touched. Interior nodes hold child
- * pointers, leaves hold frame addresses; every node is one page.
+ * pointers, leaves hold frame addresses; every node is one page. The
+ * pages of every map together are counted as they come and go, so
+ * /proc/meminfo costs the same with one process or a thousand.
  */
 #include <kevlar/mm.h>
 #include <kevlar/panic.h>
+#include <kevlar/procinfo.h>
 #include <kevlar/string.h>
 #include "vm_internal.h"
 
@@ -21,6 +24,14 @@ struct pagemap_node {
 };
 
 _Static_assert(sizeof(struct pagemap_node) == PAGE_SIZE, "one page per node");
+
+/* Pages in every page map (an mm shared by CLONE_VM counted once). */
+static u64 resident_total;
+
+u64 vm_resident_pages(void)
+{
+	return resident_total;
+}
 
 static unsigned level_shift(int level)
 {
@@ -80,6 +91,7 @@ int pagemap_insert(struct mm *mm, uptr_t va, paddr_t pa)
 	BUG_ON(*s != PADDR_NONE);
 	*s = pa;
 	mm->resident++;
+	resident_total++;
 	return 0;
 }
 
@@ -104,6 +116,7 @@ paddr_t pagemap_remove(struct mm *mm, uptr_t va)
 	old = *s;
 	*s = PADDR_NONE;
 	mm->resident--;
+	resident_total--;
 	return old;
 }
 
@@ -177,6 +190,7 @@ static bool release_in(struct mm *mm, struct pagemap_node *n, int level,
 			frame_put(n->pa[i]);
 			n->pa[i] = PADDR_NONE;
 			mm->resident--;
+			resident_total--;
 		} else if (n->child[i] &&
 			   release_in(mm, n->child[i], level - 1, lo, start, end)) {
 			node_free(n->child[i]);
@@ -203,6 +217,7 @@ static void destroy_in(struct mm *mm, struct pagemap_node *n, int level)
 		} else if (level == 0 && n->pa[i] != PADDR_NONE) {
 			frame_put(n->pa[i]);
 			mm->resident--;
+			resident_total--;
 		}
 	}
 	node_free(n);

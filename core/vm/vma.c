@@ -29,6 +29,15 @@ struct vma *vma_find(struct mm *mm, uptr_t addr)
 
 	if (c && c->start <= addr && addr < c->end)
 		return c;
+	/* A walk in address order (/proc/<pid>/maps) asks for the area
+	 * after the last one: the next in the list, if it ends above addr. */
+	if (c && addr >= c->end && c->node.next != &mm->vmas) {
+		struct vma *n = vma_of(c->node.next);
+		if (n->end > addr) {
+			mm->cache = n;
+			return n;
+		}
+	}
 	list_for_each(pos, &mm->vmas) {
 		struct vma *v = vma_of(pos);
 		if (v->end > addr) {

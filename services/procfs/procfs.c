@@ -8,7 +8,8 @@
  * The tree: the machine's files and one directory per process at the
  * top, "self" a link to the reader's own; in a process's directory its
  * files, the links exe, cwd and root, and fd/ (a link per descriptor)
- * and fdinfo/. Nothing can be created, removed or renamed, as in Linux.
+ * and fdinfo/; sys/kernel/ holds the settings that can be written.
+ * Nothing can be created, removed or renamed, as in Linux.
  */
 #include <ifc/filesystem.h>
 #include <ifc/ktest_svc.h>
@@ -27,35 +28,47 @@ struct entry {
 	const char *name;
 	unsigned kind;
 	u32 mode;
+	unsigned index;
 };
 
 static const struct entry root_entries[] = {
-	{ "self",        N_SELF,        S_IFLNK | 0777 },
-	{ "cpuinfo",     N_CPUINFO,     S_IFREG | 0444 },
-	{ "filesystems", N_FILESYSTEMS, S_IFREG | 0444 },
-	{ "loadavg",     N_LOADAVG,     S_IFREG | 0444 },
-	{ "meminfo",     N_MEMINFO,     S_IFREG | 0444 },
-	{ "mounts",      N_MOUNTS,      S_IFLNK | 0777 },
-	{ "stat",        N_STAT,        S_IFREG | 0444 },
-	{ "uptime",      N_UPTIME,      S_IFREG | 0444 },
-	{ "version",     N_VERSION,     S_IFREG | 0444 },
+	{ "self",        N_SELF,        S_IFLNK | 0777, 0 },
+	{ "cpuinfo",     N_CPUINFO,     S_IFREG | 0444, 0 },
+	{ "filesystems", N_FILESYSTEMS, S_IFREG | 0444, 0 },
+	{ "loadavg",     N_LOADAVG,     S_IFREG | 0444, 0 },
+	{ "meminfo",     N_MEMINFO,     S_IFREG | 0444, 0 },
+	{ "mounts",      N_MOUNTS,      S_IFLNK | 0777, 0 },
+	{ "stat",        N_STAT,        S_IFREG | 0444, 0 },
+	{ "sys",         N_SYS_DIR,     S_IFDIR | 0555, 0 },
+	{ "uptime",      N_UPTIME,      S_IFREG | 0444, 0 },
+	{ "version",     N_VERSION,     S_IFREG | 0444, 0 },
+};
+
+static const struct entry sys_entries[] = {
+	{ "kernel", N_SYS_KERNEL_DIR, S_IFDIR | 0555, 0 },
+};
+
+/* The index is procinfo.sysctl's 'which'. */
+static const struct entry sys_kernel_entries[] = {
+	{ "pid_max",     N_SYSCTL, S_IFREG | 0644, 0 },
+	{ "threads-max", N_SYSCTL, S_IFREG | 0644, 1 },
 };
 
 static const struct entry pid_entries[] = {
-	{ "fd",      N_PID_FD_DIR,     S_IFDIR | 0500 },
-	{ "fdinfo",  N_PID_FDINFO_DIR, S_IFDIR | 0555 },
-	{ "cmdline", N_PID_CMDLINE,    S_IFREG | 0444 },
-	{ "comm",    N_PID_COMM,       S_IFREG | 0444 },
-	{ "cwd",     N_PID_CWD,        S_IFLNK | 0777 },
-	{ "environ", N_PID_ENVIRON,    S_IFREG | 0400 },
-	{ "exe",     N_PID_EXE,        S_IFLNK | 0777 },
-	{ "maps",    N_PID_MAPS,       S_IFREG | 0444 },
-	{ "mounts",  N_PID_MOUNTS,     S_IFREG | 0444 },
-	{ "oom_score", N_PID_OOM_SCORE, S_IFREG | 0444 },
-	{ "root",    N_PID_ROOT,       S_IFLNK | 0777 },
-	{ "stat",    N_PID_STAT,       S_IFREG | 0444 },
-	{ "statm",   N_PID_STATM,      S_IFREG | 0444 },
-	{ "status",  N_PID_STATUS,     S_IFREG | 0444 },
+	{ "fd",      N_PID_FD_DIR,     S_IFDIR | 0500, 0 },
+	{ "fdinfo",  N_PID_FDINFO_DIR, S_IFDIR | 0555, 0 },
+	{ "cmdline", N_PID_CMDLINE,    S_IFREG | 0444, 0 },
+	{ "comm",    N_PID_COMM,       S_IFREG | 0444, 0 },
+	{ "cwd",     N_PID_CWD,        S_IFLNK | 0777, 0 },
+	{ "environ", N_PID_ENVIRON,    S_IFREG | 0400, 0 },
+	{ "exe",     N_PID_EXE,        S_IFLNK | 0777, 0 },
+	{ "maps",    N_PID_MAPS,       S_IFREG | 0444, 0 },
+	{ "mounts",  N_PID_MOUNTS,     S_IFREG | 0444, 0 },
+	{ "oom_score", N_PID_OOM_SCORE, S_IFREG | 0444, 0 },
+	{ "root",    N_PID_ROOT,       S_IFLNK | 0777, 0 },
+	{ "stat",    N_PID_STAT,       S_IFREG | 0444, 0 },
+	{ "statm",   N_PID_STATM,      S_IFREG | 0444, 0 },
+	{ "status",  N_PID_STATUS,     S_IFREG | 0444, 0 },
 };
 
 #define PID_DIR_MODE   (S_IFDIR | 0555)
@@ -132,6 +145,16 @@ long procfs_synthfs_lookup(void *inst, u32 sb, u64 dir, const u8 *name, size_t l
 			return -ENOENT;
 		*mode = e->mode;
 		return (long)node_make(e->kind, pid, 0);
+	case N_SYS_DIR:
+	case N_SYS_KERNEL_DIR:
+		if (node_kind(dir) == N_SYS_DIR)
+			e = find(sys_entries, ARRAY_SIZE(sys_entries), name, len);
+		else
+			e = find(sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), name, len);
+		if (!e)
+			return -ENOENT;
+		*mode = e->mode;
+		return (long)node_make(e->kind, 0, e->index);
 	case N_PID_FD_DIR:
 	case N_PID_FDINFO_DIR:
 		n = name_number(name, len);
@@ -160,6 +183,16 @@ static long dirent(const char *name, u64 node, u32 mode, u64 cookie, u8 *buf, si
 	info[1] = mode;
 	info[2] = cookie;
 	return (long)n;
+}
+
+/* Entry i of a fixed directory, at cookie FIRST_COOKIE + i. */
+static long table_entry(const struct entry *table, size_t n, int pid, u64 i, u8 *name,
+			size_t len, u64 *info)
+{
+	if (i >= n)
+		return 0;
+	return dirent(table[i].name, node_make(table[i].kind, pid, table[i].index),
+		      table[i].mode, FIRST_COOKIE + i, name, len, info);
 }
 
 long procfs_synthfs_readdir(void *inst, u32 sb, u64 dir, u64 pos, u8 *name, size_t len,
@@ -191,10 +224,12 @@ long procfs_synthfs_readdir(void *inst, u32 sb, u64 dir, u64 pos, u8 *name, size
 	case N_PID_DIR:
 		if (!process_exists(pid))
 			return -ENOENT;
-		if (i >= ARRAY_SIZE(pid_entries))
-			return 0;
-		return dirent(pid_entries[i].name, node_make(pid_entries[i].kind, pid, 0),
-			      pid_entries[i].mode, FIRST_COOKIE + i, name, len, info);
+		return table_entry(pid_entries, ARRAY_SIZE(pid_entries), pid, i, name, len, info);
+	case N_SYS_DIR:
+		return table_entry(sys_entries, ARRAY_SIZE(sys_entries), 0, i, name, len, info);
+	case N_SYS_KERNEL_DIR:
+		return table_entry(sys_kernel_entries, ARRAY_SIZE(sys_kernel_entries), 0, i,
+				   name, len, info);
 	case N_PID_FD_DIR:
 	case N_PID_FDINFO_DIR: {
 		/* Descriptor fd at cookie FIRST_COOKIE + fd. */
@@ -217,10 +252,22 @@ long procfs_synthfs_readdir(void *inst, u32 sb, u64 dir, u64 pos, u8 *name, size
 ssize_t procfs_synthfs_read(void *inst, u32 sb, u64 node, u64 pos, u8 *buf, size_t len)
 {
 	struct out o = { .buf = buf, .len = len, .start = pos, .at = 0 };
-	int pid = node_pid(node);
-	int rc = pid ? render_process(node_kind(node), pid, node_index(node), &o)
-		     : render_system(node_kind(node), &o);
+	int pid = node_pid(node), rc;
+
+	if (pid)
+		rc = render_process(node_kind(node), pid, node_index(node), &o);
+	else if (node_kind(node) == N_SYSCTL)
+		rc = render_sysctl(node_index(node), &o);
+	else
+		rc = render_system(node_kind(node), &o);
 	return rc < 0 ? rc : (ssize_t)out_done(&o);
+}
+
+ssize_t procfs_synthfs_write(void *inst, u32 sb, u64 node, u64 pos, const u8 *buf, size_t len)
+{
+	if (node_kind(node) != N_SYSCTL || node_pid(node))
+		return -EACCES;
+	return sysctl_write(node_index(node), pos, buf, len);
 }
 
 ssize_t procfs_synthfs_readlink(void *inst, u32 sb, u64 node, u8 *buf, size_t len)

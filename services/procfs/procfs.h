@@ -29,6 +29,9 @@ enum node_kind {
 	N_VERSION,
 	N_MOUNTS,
 	N_FILESYSTEMS,
+	N_SYS_DIR,
+	N_SYS_KERNEL_DIR,
+	N_SYSCTL,           /* index: which setting (procinfo.sysctl) */
 	/* A process's. */
 	N_PID_DIR,
 	N_PID_STAT,
@@ -86,5 +89,8 @@ int render_system(unsigned kind, struct out *o);
 int render_process(unsigned kind, int pid, unsigned index, struct out *o);
 /* system.c: the mount table, for /proc/<pid>/mounts. */
 void render_mounts(struct out *o);
+/* sysctl.c: a setting's file, and a write to it. */
+int render_sysctl(unsigned which, struct out *o);
+ssize_t sysctl_write(unsigned which, u64 pos, const u8 *buf, size_t len);
 
 #endif

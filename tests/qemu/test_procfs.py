@@ -90,6 +90,19 @@ def test_procfs_restarts_after_a_fault(profile):
     assert REBOOT not in run and "Kernel panic" not in run
 
 
+@pytest.mark.parametrize("profile", PROFILES)
+def test_proc_costs_what_it_prints(profile):
+    """ktest=proc-cost: the pid table's steps for each /proc file, with the
+    tasks of boot and with 400 more: the same for the machine's files and
+    for one process's, a few per task for the listing."""
+    run = boot(profile, "ktest=proc-cost", ktest=True, timeout=180)
+    assert run.search(BANNER), run.output
+    costs = re.findall(r"proc-cost: (\d+) tasks: .* listing (\d+) steps", run.output)
+    assert len(costs) == 2 and int(costs[1][0]) >= int(costs[0][0]) + 400, run.output
+    assert re.search(r"proc-cost: \d+ checks, 0 failed", run.output), run.output
+    assert "ktest: passed" in run and POWER_OFF in run, run.output
+
+
 @pytest.mark.skipif(not userspace_enabled(),
                     reason="needs user space in Kevlar: KEVLAR_USERSPACE_TESTS=1")
 @pytest.mark.parametrize("profile", PROFILES)

@@ -15,9 +15,15 @@
 /* ---- core/proc/task.c ---- */
 /* The task with the lowest pid above 'after', zombies too; NULL if none. */
 struct task *task_next(pid_t after);
-/* The last pid handed out. Pids are not reused, so it also counts the
- * tasks made since boot. */
+/* The last pid handed out. */
 pid_t task_last_pid(void);
+/* Tasks made since boot (forks). */
+u64 task_forks(void);
+#ifdef KEVLAR_KTEST
+/* Hash entries and bitmap words the pid table has looked at since boot:
+ * what finding and walking tasks cost (ktest=proc-cost). */
+u64 pid_table_steps(void);
+#endif
 
 /* ---- core/proc/acct.c ---- */
 /* Charges this tick to the running task and the machine; every tick, in

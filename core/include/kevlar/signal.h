@@ -63,6 +63,8 @@ void signal_force(int sig, int code, uptr_t addr);
 bool signal_pending(const struct task *t);
 /* True if sig would be discarded if sent to t now (ignored, not blocked). */
 bool signal_ignored(const struct task *t, int sig);
+/* True if t is init and has no handler for sig: it never sees it. */
+bool signal_init_drops(const struct task *t, int sig);
 bool signal_blocked(const struct task *t, int sig);
 /* Delivers pending signals on the way back to user mode, and finishes
  * restartable system calls. */

@@ -44,6 +44,7 @@ struct task {
 	bool need_resched;
 	bool kernel;                   /* a kernel thread: no user space */
 	bool oopsed;                   /* dying of a fault in Core (core/proc/oops.c) */
+	bool unkillable;               /* init: signals it has no handler for are dropped */
 
 	struct task *parent;
 	struct list children;          /* of struct task, via sibling */
@@ -88,7 +89,7 @@ struct task {
 
 	struct list run_node;          /* run queue or wait queue */
 	struct list timer_node;        /* timed sleepers, by deadline */
-	struct list all_node;          /* every task */
+	struct list pid_node;          /* the pid hash (core/proc/pid.c) */
 	u64 wake_at_ns;                /* timed sleep deadline, 0 = none */
 
 	/* CPU time, charged a tick at a time (core/proc/acct.c), for /proc. */
@@ -120,10 +121,12 @@ void wait_queue_wake_all(struct wait_queue *wq);
 void sched_enqueue(struct task *t);
 
 /* Tasks. */
-/* A new task with a fresh pid, not yet runnable; NULL if out of memory. */
-struct task *task_alloc(const char *comm);
+/* A new task with a fresh pid, not yet runnable; NULL with *err set
+ * (-EAGAIN: no pid free, or threads-max tasks already; -ENOMEM). */
+struct task *task_alloc(const char *comm, int *err);
 /* Starts a kernel thread running fn(arg). */
 struct task *kthread_start(const char *comm, void (*fn)(void *), void *arg);
+/* The task with that pid, zombies too; NULL if none. Constant time. */
 struct task *task_find(pid_t pid);
 /* Calls fn for every live user task, by increasing pid, until it returns
  * false; fn may sleep. */
@@ -136,6 +139,41 @@ void task_free(struct task *t);
 void task_reap_unwaited(void);
 /* Number of tasks that are not zombies (the power-off test). */
 unsigned task_live_count(void);
+/* Number of tasks, zombies too (what threads-max limits). */
+unsigned task_count(void);
+
+/*
+ * Pids (core/proc/pid.c), as Linux allocates them: the next free pid
+ * after the last one handed out, below pid_max, wrapping around to
+ * RESERVED_PIDS. /proc/sys/kernel/pid_max reads and sets pid_max.
+ */
+#define PID_MAX_DEFAULT 32768           /* Linux's, for up to 32 CPUs */
+#define PID_MAX_LIMIT   (4 * 1024 * 1024)
+#define RESERVED_PIDS   300
+#define PID_MAX_MIN     (RESERVED_PIDS + 1)
+void pid_table_init(void);
+/* Gives t a free pid (t->pid and t->tgid): 0, or -EAGAIN if none. */
+int pid_assign(struct task *t);
+void pid_release(struct task *t);
+/* A task joins (get) or leaves (put) the process group or session 'id':
+ * its pid is not handed out again while some task is in one. get only
+ * allocates for an id no task is in yet (-ENOMEM). id 0 is nobody's. */
+int pid_group_get(pid_t id);
+void pid_group_put(pid_t id);
+int pid_max_get(void);
+/* 0, -EINVAL outside [PID_MAX_MIN, PID_MAX_LIMIT], or -ENOMEM. */
+int pid_max_set(int value);
+
+/*
+ * threads-max (core/proc/limits.c): the most tasks the machine holds,
+ * from its RAM as Linux computes it; /proc/sys/kernel/threads-max.
+ */
+#define THREADS_MIN 20
+#define THREADS_MAX 0x3fffffff          /* FUTEX_TID_MASK */
+void task_limits_init(void);
+unsigned task_threads_max(void);
+/* 0, or -EINVAL outside [THREADS_MIN, THREADS_MAX]. */
+int task_threads_max_set(long value);
 
 /* Memory for the current task's user pages (or the tmpfs pages it
  * writes) ran out: the OOM killer (core/proc/oom.c) kills a process, or
