@@ -26,9 +26,17 @@ cp "$kernel" "$tree/boot/kernel.elf"
 cmdline=$(printf '%s' "$*" | sed -e 's/[\\|&]/\\&/g')
 sed -e "s|@CMDLINE@|$cmdline|" -e "s|@PROFILE@|$profile|" "$here/../boot/grub.cfg" \
 	> "$tree/boot/grub/grub.cfg"
-if ! grub-mkrescue -o "$out.tmp" "$tree" >"$work/log" 2>&1; then
-	cat "$work/log" >&2
+# Debian 12's xorriso (1.5.4) now and then dies of SIGSEGV while shutting
+# down after writing the image, and grub-mkrescue then fails: a second or
+# third run of the same command succeeds. Any other failure fails alike
+# three times and is reported with the last run's log.
+tries=0
+until grub-mkrescue -o "$out.tmp" "$tree" >"$work/log" 2>&1; do
 	rm -f "$out.tmp"
-	exit 1
-fi
+	tries=$((tries + 1))
+	if [ "$tries" -ge 3 ]; then
+		cat "$work/log" >&2
+		exit 1
+	fi
+done
 mv "$out.tmp" "$out"
