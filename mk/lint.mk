@@ -98,6 +98,7 @@ print-svc-check: $(GEN)/.stamp ## what the services rule gives ringcheck, as she
 	@echo 'LDSCRIPTS="$(LDSCRIPTS)"'
 	@echo 'SVC_EXPORTS="$(SVC_EXPORTS)"'
 	@echo 'HDR_SERVICES="$(HDR_SERVICES)"'
+	@echo 'HDR_SERVICES_DENY="$(HDR_SERVICES_DENY)"'
 	@echo 'RINGLINT_INC="$(RINGLINT_INC)"'
 
 # What lint-sparse runs sparse on a service with.
