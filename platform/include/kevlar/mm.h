@@ -10,7 +10,7 @@
 #define KEVLAR_MM_H
 
 #include <kevlar/types.h>
-#include <kevlar/spinlock_irq.h>
+#include <kevlar/spinlock.h>
 
 #define FRAME_MAX_ORDER 10            /* largest block: 2^10 pages = 4 MiB */
 #define FRAME_NONE      0xffffffffu   /* end of a free list */

@@ -2,7 +2,7 @@
  * The kernel's three spin lock variants:
  *   spinlock_t       interrupts left alone (never taken from an IRQ handler)
  *   spinlock_irq_t   interrupts off while held (data shared with IRQ handlers),
- *                    in <kevlar/spinlock_irq.h>, which Ring 2 may not see
+ *                    taken with <kevlar/spinlock_irq.h>, which Ring 2 may not see
  *   spinlock_preempt_t  preemption off while held, interrupts on
  * A lock is released by the variant's own unlock; mixing them is a bug.
  * Nothing in this header touches the interrupt flag: a service may use it.
@@ -14,9 +14,13 @@
 #include <kevlar/types.h>
 
 typedef struct { u32 locked; } spinlock_t;
+/* The type, so that a public structure can hold one; taking it needs
+ * <kevlar/spinlock_irq.h>. */
+typedef struct { spinlock_t raw; } spinlock_irq_t;
 typedef struct { spinlock_t raw; } spinlock_preempt_t;
 
 #define SPINLOCK_INIT { 0 }
+#define SPINLOCK_IRQ_INIT { SPINLOCK_INIT }
 #define SPINLOCK_PREEMPT_INIT { SPINLOCK_INIT }
 
 void preempt_disable(void);

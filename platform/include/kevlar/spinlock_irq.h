@@ -1,5 +1,6 @@
 /*
- * The spin lock that keeps interrupts off while held, for data shared with
+ * Taking and releasing spinlock_irq_t (declared in <kevlar/spinlock.h>),
+ * the lock that keeps interrupts off while held, for data shared with
  * interrupt handlers. It saves and restores the interrupt flag inline, so
  * only Ring 0 and Core may include it; a service's locks leave interrupts
  * on (<kevlar/spinlock.h>), and ringcheck refuses this header to Ring 2.
@@ -9,10 +10,6 @@
 
 #include <kevlar/irq.h>
 #include <kevlar/spinlock.h>
-
-typedef struct { spinlock_t raw; } spinlock_irq_t;
-
-#define SPINLOCK_IRQ_INIT { SPINLOCK_INIT }
 
 /* Returns the interrupt state to hand back to spin_unlock_irqrestore(). */
 static inline u64 spin_lock_irqsave(spinlock_irq_t *l)
