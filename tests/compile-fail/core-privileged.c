@@ -9,17 +9,17 @@
 #include <kevlar/types.h>
 
 #define PASTE(a, b) a##b
-#define HIDDEN_ASM PASTE(__as, m__)
+#define HIDDEN_ASM PASTE(__as, m__) PASTE(__vol, atile__)
 
 void compile_fail_core_privileged(void)
 {
 #ifdef CONTROL
 	u64 flags;
 
-	HIDDEN_ASM __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	HIDDEN_ASM __volatile__("pushq %0; popfq" : : "r"(flags) : "memory", "cc");
+	HIDDEN_ASM("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	HIDDEN_ASM("pushq %0; popfq" : : "r"(flags) : "memory", "cc");
 #else
-	HIDDEN_ASM __volatile__("hlt" : : : "memory");
-	HIDDEN_ASM __volatile__("outb %%al, $0x80" : : "a"((u8)0) : "memory");
+	HIDDEN_ASM("hlt" : : : "memory");
+	HIDDEN_ASM("outb %%al, $0x80" : : "a"((u8)0) : "memory");
 #endif
 }

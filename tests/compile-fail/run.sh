@@ -21,6 +21,7 @@
 #   builtin-eflags  a service writes RFLAGS with a compiler builtin: privcheck
 #   irq-helper      a service calls irq_disable(): ringcheck (irq.h) + privcheck
 #   core-privileged Core's `hlt` and `outb` in pasted asm: privcheck of Ring 1
+#   (these four must pass ring lint: they are what only the object code shows)
 #
 # One line per case (PASS, FAIL or SKIP where the profile does not claim
 # the protection); exit status 1 if any case failed. Work files go to
@@ -151,6 +152,17 @@ case_ringcheck() {
 	pass "$name" "$(for pattern in "$@"; do grep -m1 -E -- "$pattern" "$o.check.log"; done | paste -sd'|' | sed 's/|/ + /g')"
 }
 
+# lint_blind <name>: the snippet passes ring lint, so that what refuses it
+# is the object check (the cases of what ring lint cannot see).
+lint_blind() {
+	# shellcheck disable=SC2086
+	if ! $PYTHON tools/ringlint/ringlint.py --profile "$profile" $RINGLINT_INC "$here/$1.c" \
+		>"$out/$1.lint.log" 2>&1; then
+		fail "$1" "ring lint already refuses it, so it shows nothing about the object check: $(first_error "$out/$1.lint.log")"
+		return 1
+	fi
+}
+
 # A Core snippet gcc builds but Ring 1's object check must refuse with each
 # <pattern>; with -DCONTROL it must pass the check.
 case_core() {
@@ -259,10 +271,14 @@ else
 	else
 		skip unexported "services fold into Core: they link against what Core may use"
 	fi
+	lint_blind pasted-asm &&
 	case_ringcheck pasted-asm "compile_fail_pasted_asm\+0x[0-9a-f]+ .*: cli: clears the interrupt flag, which Ring 2 may not do"
+	lint_blind builtin-eflags &&
 	case_ringcheck builtin-eflags "compile_fail_builtin_eflags\+0x[0-9a-f]+ .*: popfq?: can set or clear the interrupt flag, which Ring 2 may not do"
+	lint_blind irq-helper &&
 	case_ringcheck irq-helper "includes platform/include/kevlar/irq.h, which Ring 2 may not see" \
 		"compile_fail_irq_helper\+0x[0-9a-f]+ \(platform/include/kevlar/irq.h:[0-9]+\): cli: clears the interrupt flag, which Ring 2 may not do"
+	lint_blind core-privileged &&
 	case_core core-privileged "compile_fail_core_privileged\+0x[0-9a-f]+ .*: hlt: halts the CPU.*, which Ring 1 may not do" \
 		"compile_fail_core_privileged\+0x[0-9a-f]+ .*: out .*: port I/O, which Ring 1 may not do"
 fi
