@@ -4,7 +4,7 @@
 #   make lint-all                  the same for every profile
 #   make tcb [PROFILE=...]         how much of the kernel is trusted (Ring 0 + exceptions)
 #   make test-compile-fail         snippets that must not build, fortress and balanced
-#   make test-lint                 ring lint's own tests (pytest)
+#   make test-lint                 ring lint's and privcheck's own tests (pytest)
 #   make -s print-svc-cflags [SVC=name]   the exact flags a service is compiled with
 #   make -s print-core-cflags      the exact flags a Core file is compiled with
 #
@@ -85,7 +85,7 @@ test-compile-fail: ## snippets that must not build (wrong token, private header,
 		tests/compile-fail/run.sh $$p || exit 1; \
 	done
 
-test-lint: ## ring lint's own tests: every rule, its precision, the exceptions
+test-lint: ## ring lint's and the object check's own tests: every rule, its precision, the exceptions
 	$(Q)$(PYTHON) -m pytest -q tests/lint
 
 # What tests/compile-fail/run.sh builds a snippet with: exactly the flags of
