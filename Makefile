@@ -113,6 +113,9 @@ KASFLAGS := -Wa,--noexecstack -D__ASSEMBLY__ -Iplatform/include -I$(GEN)/include
 HDR_PLATFORM := platform/include $(GEN)/include
 HDR_CORE     := $(HDR_PLATFORM) caps/include core/include
 HDR_SERVICES := $(HDR_PLATFORM) caps/include
+# Inside those, the headers that turn interrupts off are Core's and Ring 0's
+# only: a service's locks leave interrupts on (docs/profiles.md).
+HDR_SERVICES_DENY := platform/include/kevlar/irq.h platform/include/kevlar/spinlock_irq.h
 ifeq ($(RINGS),1)
 # One ring: the generated headers inline Core's dispatch into services.
 HDR_SERVICES += core/include
@@ -160,9 +163,16 @@ $(BUILD)/flags: FORCE
 # the IDL's export lists give it, and include only the headers its ring
 # may see. A service's code and data go into sections named after it, so
 # containment knows where services run and restart can reset their data.
+# Core's and each service's object code is then disassembled and refused
+# privileged instructions by ring (privcheck, docs/profiles.md): Core may
+# only save, clear and restore the interrupt flag, a service not even that.
+# A failed check removes the object, so the next make checks it again.
 EXPORTS := $(GEN)/exports
 LDSCRIPTS := boot/kernel.ld $(GEN)/services-data.ld $(GEN)/services-bss.ld
 RINGCHECK = $(PYTHON) tools/ringcheck.py --ldscripts $(LDSCRIPTS)
+PRIVCHECK_DEPS := tools/privcheck.py tools/privcheck-allowed.txt
+PRIVCHECK = $(PYTHON) tools/privcheck.py --allowed tools/privcheck-allowed.txt
+.DELETE_ON_ERROR:
 
 $(BUILD)/ring0.o: $(OBJ_RING0)
 	$(call quiet,LD,$@)
@@ -174,14 +184,16 @@ endif
 
 # Core's code goes into .core.text, so that a fault can tell Core from
 # Ring 0 (an oops, docs/containment.md).
-$(BUILD)/ring1.o: $(OBJ_RING1)
+$(BUILD)/ring1.o: $(OBJ_RING1) $(PRIVCHECK_DEPS)
 	$(call quiet,LD,$@)
 	$(Q)printf 'SECTIONS {\n .core.text : { *(.text .text.*) }\n}\n' > $@.lds
-	$(Q)$(LD) -r -T $@.lds -o $@ $^
+	$(Q)$(LD) -r -T $@.lds -o $@ $(OBJ_RING1)
 ifneq ($(RINGS),1)
 	$(Q)$(RINGCHECK) --ring 1 --what "Ring 1" --object $@ \
 		--exports $(EXPORTS)/ring0-ring1.txt $(EXPORTS)/ring2-ring1.txt \
 		--deps $(OBJ_RING1:.o=.d) --headers $(HDR_CORE) core caps $(GEN)
+	$(call quiet,PRIVCHK,$@)
+	$(Q)$(PRIVCHECK) --ring 1 --what "Ring 1" --object $@
 endif
 
 ifeq ($(RINGS),3)
@@ -191,14 +203,17 @@ SVC_EXPORTS = $(wildcard $(EXPORTS)/*.txt)
 endif
 
 define svc_rules
-$(BUILD)/svc/$(1).o: $(call svc_objs,$(1))
+$(BUILD)/svc/$(1).o: $(call svc_objs,$(1)) $$(PRIVCHECK_DEPS)
 	$$(call quiet,LD,$$@)
 	$$(Q)mkdir -p $$(dir $$@)
 	$$(Q)printf 'SECTIONS {\n .svc.text : { *(.text .text.*) }\n .svc.$(1).data : { *(.data .data.*) }\n .svc.$(1).bss : { *(.bss .bss.*) }\n}\n' > $$@.lds
-	$$(Q)$$(LD) -r -T $$@.lds -o $$@ $$^
+	$$(Q)$$(LD) -r -T $$@.lds -o $$@ $(call svc_objs,$(1))
 ifneq ($(RINGS),1)
 	$$(Q)$$(RINGCHECK) --ring 2 --what "services/$(1)" --object $$@ --exports $$(SVC_EXPORTS) \
-		--deps $$(patsubst %.o,%.d,$(call svc_objs,$(1))) --headers $$(HDR_SERVICES) services/$(1)
+		--deps $$(patsubst %.o,%.d,$(call svc_objs,$(1))) --headers $$(HDR_SERVICES) services/$(1) \
+		--deny-headers $$(HDR_SERVICES_DENY)
+	$$(call quiet,PRIVCHK,$$@)
+	$$(Q)$$(PRIVCHECK) --ring 2 --what "services/$(1)" --object $$@
 endif
 endef
 $(foreach s,$(SVC_NAMES),$(eval $(call svc_rules,$(s))))

@@ -4,6 +4,7 @@
 #include <kevlar/mm.h>
 #include <kevlar/printk.h>
 #include <kevlar/spinlock.h>
+#include <kevlar/spinlock_irq.h>
 
 static const struct cap_policy *policy;
 static u64 *nonces;            /* [svc * ncaps + cap]; 0 = none */

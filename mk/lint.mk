@@ -4,8 +4,9 @@
 #   make lint-all                  the same for every profile
 #   make tcb [PROFILE=...]         how much of the kernel is trusted (Ring 0 + exceptions)
 #   make test-compile-fail         snippets that must not build, fortress and balanced
-#   make test-lint                 ring lint's own tests (pytest)
+#   make test-lint                 ring lint's and privcheck's own tests (pytest)
 #   make -s print-svc-cflags [SVC=name]   the exact flags a service is compiled with
+#   make -s print-core-cflags      the exact flags a Core file is compiled with
 #
 # `lint` checks the kernel PROFILE builds and, unless KTEST=1 already, the
 # test kernel's too (its test-only services and #ifdef KEVLAR_KTEST code).
@@ -43,7 +44,7 @@ SPARSE_FILES  = $(words $(SPARSE_RING0) $(SPARSE_RING1) \
 	$(foreach s,$(SVC_NAMES),$(call find_src,services/$(s),c)))
 
 .PHONY: lint lint-all lint-ring lint-ring-gen lint-sparse tcb test-compile-fail test-lint \
-	print-svc-cflags print-svc-check print-svc-sparse
+	print-svc-cflags print-svc-check print-svc-sparse print-core-cflags
 
 lint: lint-ring lint-sparse ## ring lint + sparse over every kernel C file (the KTEST=1 kernel's too)
 ifneq ($(KTEST),1)
@@ -78,13 +79,13 @@ lint-sparse: $(GEN)/.stamp ## sparse only: __user and __iomem misuse is an error
 tcb: $(GEN)/.stamp ## code lines in the trusted computing base (Ring 0 + ringlint exceptions) vs the whole kernel
 	$(Q)$(PYTHON) tools/tcb.py --profile $(PROFILE) --gen $(GEN)
 
-test-compile-fail: ## snippets that must not build (wrong token, private header, unexported call, asm, MMIO, user deref): fortress, balanced
+test-compile-fail: ## snippets that must not build (wrong token, private header, unexported call, asm seen or not by ring lint, MMIO, user deref): fortress, balanced
 	$(Q)for p in fortress balanced; do \
 		$(MAKE) -s --no-print-directory PROFILE=$$p gen || exit 1; \
 		tests/compile-fail/run.sh $$p || exit 1; \
 	done
 
-test-lint: ## ring lint's own tests: every rule, its precision, the exceptions
+test-lint: ## ring lint's and the object check's own tests: every rule, its precision, the exceptions
 	$(Q)$(PYTHON) -m pytest -q tests/lint
 
 # What tests/compile-fail/run.sh builds a snippet with: exactly the flags of
@@ -98,7 +99,12 @@ print-svc-check: $(GEN)/.stamp ## what the services rule gives ringcheck, as she
 	@echo 'LDSCRIPTS="$(LDSCRIPTS)"'
 	@echo 'SVC_EXPORTS="$(SVC_EXPORTS)"'
 	@echo 'HDR_SERVICES="$(HDR_SERVICES)"'
+	@echo 'HDR_SERVICES_DENY="$(HDR_SERVICES_DENY)"'
 	@echo 'RINGLINT_INC="$(RINGLINT_INC)"'
+
+# What the rule for core/ compiles a file with (tests/compile-fail/run.sh).
+print-core-cflags: $(GEN)/.stamp ## the exact flags a Core file compiles with
+	@echo '$(KCFLAGS) $(addprefix -I,$(HDR_CORE))'
 
 # What lint-sparse runs sparse on a service with.
 print-svc-sparse: $(GEN)/.stamp ## the exact sparse flags lint-sparse gives a service

@@ -4,11 +4,13 @@
   ringcheck.py --ring 2 --what services/klog --object klog.o \
       --exports gen/p/exports/ring0-ring2.txt gen/p/exports/ring1-ring2.txt \
       --deps build/p/obj/services/klog/*.d \
-      --headers platform/include gen/p/include services/klog
+      --headers platform/include gen/p/include services/klog \
+      --deny-headers platform/include/kevlar/irq.h
 
 Fails (exit 1, one line per problem) if the object needs a symbol that no
 export list offers it, or if any of its sources included a header outside
-the directories its ring may see.
+the directories its ring may see, or one of the headers named as closed
+to it inside them (--deny-headers).
 """
 import argparse
 import os
@@ -67,6 +69,8 @@ def main():
                     help="linker scripts whose symbols the final link defines")
     ap.add_argument("--deps", nargs="*", default=[])
     ap.add_argument("--headers", nargs="*", default=[])
+    ap.add_argument("--deny-headers", nargs="*", default=[],
+                    help="headers inside --headers that this ring still may not see")
     args = ap.parse_args()
 
     problems = []
@@ -78,10 +82,13 @@ def main():
 
     root = os.path.realpath(".")
     header_dirs = [os.path.realpath(d) for d in args.headers]
+    denied = {os.path.realpath(h) for h in args.deny_headers}
     for dep in args.deps:
         source, headers = headers_of(dep)
         for h in headers:
-            if not inside(h, [root]) or inside(h, header_dirs):
+            if not inside(h, [root]):
+                continue
+            if inside(h, header_dirs) and os.path.realpath(h) not in denied:
                 continue
             problems.append(f"{source}: includes {os.path.relpath(os.path.realpath(h), root)}, "
                             f"which Ring {args.ring} may not see")

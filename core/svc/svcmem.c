@@ -12,6 +12,7 @@
 #include <kevlar/printk.h>
 #include <kevlar/ring.h>
 #include <kevlar/spinlock.h>
+#include <kevlar/spinlock_irq.h>
 #include "svc_internal.h"
 
 #define SVC_ALLOC_MAGIC 0x5356434du   /* "SVCM" */

@@ -6,6 +6,7 @@
 #include <kevlar/console.h>
 #include <kevlar/printk.h>
 #include <kevlar/spinlock.h>
+#include <kevlar/spinlock_irq.h>
 #include <kevlar/time.h>
 
 static spinlock_irq_t printk_lock = SPINLOCK_IRQ_INIT;

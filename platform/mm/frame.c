@@ -20,6 +20,7 @@
 #include <kevlar/mm.h>
 #include <kevlar/panic.h>
 #include <kevlar/spinlock.h>
+#include <kevlar/spinlock_irq.h>
 
 struct frame_zone kernel_zone = {
 	.free_head = { [0 ... FRAME_MAX_ORDER] = FRAME_NONE },

@@ -22,6 +22,7 @@
 #include <kevlar/mm.h>
 #include <kevlar/panic.h>
 #include <kevlar/spinlock.h>
+#include <kevlar/spinlock_irq.h>
 #include <kevlar/string.h>
 
 #define SLAB_MAGIC      0x51ab51abu  /* live slab page */

@@ -10,6 +10,7 @@
 #include <kevlar/paging.h>
 #include <kevlar/selftest.h>
 #include <kevlar/spinlock.h>
+#include <kevlar/spinlock_irq.h>
 #include <kevlar/string.h>
 #include <kevlar/time.h>
 

@@ -3,8 +3,9 @@
 #
 # Each case is a snippet built the way the Makefile builds a service, with
 # the flags `make -s print-svc-cflags` prints (those of the services rule)
-# and, for the link and header checks, the same `ld -r` and ringcheck
-# invocation. A case passes only if its snippet is refused *for the
+# and, for the link, header and object checks, the same `ld -r`, ringcheck
+# and privcheck invocations (a Core case: Core's flags, ring1.o's link and
+# Ring 1's object check). A case passes only if its snippet is refused *for the
 # expected reason* (the diagnostic is matched), and its control -- the
 # same file built with -DCONTROL, or <case>.ok.c for the lint cases, since
 # ring lint reads both sides of an #ifdef -- is accepted, so that a broken
@@ -16,6 +17,11 @@
 #   inline-asm      inline assembly: ring lint [asm]
 #   mmio            a device register poked: ring lint [volatile] + [int-to-ptr]
 #   user-deref      a __user pointer dereferenced: sparse, as make lint runs it
+#   pasted-asm      a service's `cli` in asm that ring lint cannot see: privcheck
+#   builtin-eflags  a service writes RFLAGS with a compiler builtin: privcheck
+#   irq-helper      a service calls irq_disable(): ringcheck (irq.h) + privcheck
+#   core-privileged Core's `hlt` and `outb` in pasted asm: privcheck of Ring 1
+#   (these four must pass ring lint: they are what only the object code shows)
 #
 # One line per case (PASS, FAIL or SKIP where the profile does not claim
 # the protection); exit status 1 if any case failed. Work files go to
@@ -43,9 +49,10 @@ fi
 mk+=(-s --no-print-directory PROFILE="$profile")
 
 cflags=$("${mk[@]}" print-svc-cflags) || { echo "FAIL setup ($profile): make print-svc-cflags failed"; exit 1; }
+corecflags=$("${mk[@]}" print-core-cflags) || { echo "FAIL setup ($profile): make print-core-cflags failed"; exit 1; }
 sparseflags=$("${mk[@]}" print-svc-sparse) || { echo "FAIL setup ($profile): make print-svc-sparse failed"; exit 1; }
 check=$("${mk[@]}" print-svc-check) || { echo "FAIL setup ($profile): make print-svc-check failed"; exit 1; }
-RINGS='' LDSCRIPTS='' SVC_EXPORTS='' HDR_SERVICES='' RINGLINT_INC=''
+RINGS='' LDSCRIPTS='' SVC_EXPORTS='' HDR_SERVICES='' HDR_SERVICES_DENY='' RINGLINT_INC=''
 eval "$check"
 
 passed=0 failed=0 skipped=0
@@ -63,8 +70,16 @@ cc() {
 	eval "gcc $cflags -I$here $* -MMD -MP -c $src -o $obj" 2>"$obj.log"
 }
 
+# core_cc <object> <source> [flags...]: Core's compile (the rule for core/).
+core_cc() {
+	local obj=$1 src=$2
+	shift 2
+	eval "gcc $corecflags $* -c $src -o $obj" 2>"$obj.log"
+}
+
 # svc_check <object> <dep file> <log>: the services rule's partial link
-# into one service object, then ringcheck exactly as the rule runs it.
+# into one service object, then ringcheck and privcheck exactly as the rule
+# runs them (both, so that the log has every reason).
 svc_check() {
 	local obj=$1 dep=$2 log=$3 svc=${1%.o}-svc.o
 	printf 'SECTIONS {\n .svc.text : { *(.text .text.*) }\n .svc.%s.data : { *(.data .data.*) }\n .svc.%s.bss : { *(.bss .bss.*) }\n}\n' \
@@ -73,7 +88,20 @@ svc_check() {
 	# shellcheck disable=SC2086
 	$PYTHON tools/ringcheck.py --ldscripts $LDSCRIPTS --ring 2 --what "services/compile-fail" \
 		--object "$svc" --exports $SVC_EXPORTS --deps "$dep" --headers $HDR_SERVICES $here \
-		>>"$log" 2>&1
+		--deny-headers $HDR_SERVICES_DENY >>"$log" 2>&1
+	local rc=$?
+	$PYTHON tools/privcheck.py --allowed tools/privcheck-allowed.txt --ring 2 \
+		--what "services/compile-fail" --object "$svc" >>"$log" 2>&1 || rc=1
+	return $rc
+}
+
+# core_check <object> <log>: ring1.o's partial link, then its object check.
+core_check() {
+	local obj=$1 log=$2 ring1=${1%.o}-ring1.o
+	printf 'SECTIONS {\n .core.text : { *(.text .text.*) }\n}\n' > "$ring1.lds"
+	ld -r -T "$ring1.lds" -o "$ring1" "$obj" >"$log" 2>&1 || return 1
+	$PYTHON tools/privcheck.py --allowed tools/privcheck-allowed.txt --ring 1 \
+		--what "Ring 1" --object "$ring1" >>"$log" 2>&1
 }
 
 # A snippet gcc must refuse with <pattern>; with -DCONTROL it must build.
@@ -94,22 +122,25 @@ case_compile() {
 	pass "$name" "$(grep -m1 -E -- "$pattern" "$o.o.log" | sed -E 's/^.*(error: )/\1/')"
 }
 
-# A snippet gcc builds but the services rule's link or header check must
-# refuse with <pattern>; with -DCONTROL it must pass the check.
+# A snippet gcc builds but the services rule's link, header or object
+# check must refuse with each <pattern>; with -DCONTROL it must pass them.
 case_ringcheck() {
-	local name=$1 pattern=$2 o=$out/$1
+	local name=$1 pattern o=$out/$1
+	shift
 	if ! cc "$o.o" "$here/$name.c"; then
 		fail "$name" "does not even compile, so the check is not what refuses it: $(first_error "$o.o.log")"
 		return
 	fi
 	if svc_check "$o.o" "$o.d" "$o.check.log"; then
-		fail "$name" "passed ld -r and ringcheck, but must not"
+		fail "$name" "passed ld -r, ringcheck and privcheck, but must not"
 		return
 	fi
-	if ! grep -qE -- "$pattern" "$o.check.log"; then
-		fail "$name" "refused, but not for the expected reason ($pattern): $(head -n1 "$o.check.log")"
-		return
-	fi
+	for pattern in "$@"; do
+		if ! grep -qE -- "$pattern" "$o.check.log"; then
+			fail "$name" "refused, but not for the expected reason ($pattern): $(head -n1 "$o.check.log")"
+			return
+		fi
+	done
 	if ! cc "$o-control.o" "$here/$name.c" -DCONTROL; then
 		fail "$name" "the control (-DCONTROL) does not build: $(first_error "$o-control.o.log")"
 		return
@@ -118,7 +149,48 @@ case_ringcheck() {
 		fail "$name" "the control (-DCONTROL) fails the check: $(head -n1 "$o-control.check.log")"
 		return
 	fi
-	pass "$name" "$(grep -m1 -E -- "$pattern" "$o.check.log")"
+	pass "$name" "$(for pattern in "$@"; do grep -m1 -E -- "$pattern" "$o.check.log"; done | paste -sd'|' | sed 's/|/ + /g')"
+}
+
+# lint_blind <name>: the snippet passes ring lint, so that what refuses it
+# is the object check (the cases of what ring lint cannot see).
+lint_blind() {
+	# shellcheck disable=SC2086
+	if ! $PYTHON tools/ringlint/ringlint.py --profile "$profile" $RINGLINT_INC "$here/$1.c" \
+		>"$out/$1.lint.log" 2>&1; then
+		fail "$1" "ring lint already refuses it, so it shows nothing about the object check: $(first_error "$out/$1.lint.log")"
+		return 1
+	fi
+}
+
+# A Core snippet gcc builds but Ring 1's object check must refuse with each
+# <pattern>; with -DCONTROL it must pass the check.
+case_core() {
+	local name=$1 pattern o=$out/$1
+	shift
+	if ! core_cc "$o.o" "$here/$name.c"; then
+		fail "$name" "does not even compile, so the check is not what refuses it: $(first_error "$o.o.log")"
+		return
+	fi
+	if core_check "$o.o" "$o.check.log"; then
+		fail "$name" "passed ld -r and privcheck, but must not"
+		return
+	fi
+	for pattern in "$@"; do
+		if ! grep -qE -- "$pattern" "$o.check.log"; then
+			fail "$name" "refused, but not for the expected reason ($pattern): $(head -n1 "$o.check.log")"
+			return
+		fi
+	done
+	if ! core_cc "$o-control.o" "$here/$name.c" -DCONTROL; then
+		fail "$name" "the control (-DCONTROL) does not build: $(first_error "$o-control.o.log")"
+		return
+	fi
+	if ! core_check "$o-control.o" "$o-control.check.log"; then
+		fail "$name" "the control (-DCONTROL) fails the check: $(head -n1 "$o-control.check.log")"
+		return
+	fi
+	pass "$name" "$(for pattern in "$@"; do grep -m1 -E -- "$pattern" "$o.check.log"; done | paste -sd'|' | sed 's/|/ + /g')"
 }
 
 # A snippet gcc builds but ring lint must refuse, with each [rule] given;
@@ -189,6 +261,9 @@ fi
 if [ "$RINGS" = 1 ]; then
 	skip private-header "one ring: the build checks no ring's headers"
 	skip unexported "one ring: the build checks no ring's links"
+	for c in pasted-asm builtin-eflags irq-helper core-privileged; do
+		skip "$c" "one ring: the build disassembles no ring's object (docs/profiles.md)"
+	done
 else
 	case_ringcheck private-header "includes platform/x86_64/cpu.h, which Ring 2 may not see"
 	if [ "$RINGS" = 3 ]; then
@@ -196,6 +271,16 @@ else
 	else
 		skip unexported "services fold into Core: they link against what Core may use"
 	fi
+	lint_blind pasted-asm &&
+	case_ringcheck pasted-asm "compile_fail_pasted_asm\+0x[0-9a-f]+ .*: cli: clears the interrupt flag, which Ring 2 may not do"
+	lint_blind builtin-eflags &&
+	case_ringcheck builtin-eflags "compile_fail_builtin_eflags\+0x[0-9a-f]+ .*: popfq?: can set or clear the interrupt flag, which Ring 2 may not do"
+	lint_blind irq-helper &&
+	case_ringcheck irq-helper "includes platform/include/kevlar/irq.h, which Ring 2 may not see" \
+		"compile_fail_irq_helper\+0x[0-9a-f]+ \(platform/include/kevlar/irq.h:[0-9]+\): cli: clears the interrupt flag, which Ring 2 may not do"
+	lint_blind core-privileged &&
+	case_core core-privileged "compile_fail_core_privileged\+0x[0-9a-f]+ .*: hlt: halts the CPU.*, which Ring 1 may not do" \
+		"compile_fail_core_privileged\+0x[0-9a-f]+ .*: out .*: port I/O, which Ring 1 may not do"
 fi
 case_ringlint inline-asm asm
 case_ringlint mmio volatile int-to-ptr

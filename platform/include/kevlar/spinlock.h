@@ -1,18 +1,21 @@
 /*
  * The kernel's three spin lock variants:
  *   spinlock_t       interrupts left alone (never taken from an IRQ handler)
- *   spinlock_irq_t   interrupts off while held (data shared with IRQ handlers)
+ *   spinlock_irq_t   interrupts off while held (data shared with IRQ handlers),
+ *                    taken with <kevlar/spinlock_irq.h>, which Ring 2 may not see
  *   spinlock_preempt_t  preemption off while held, interrupts on
  * A lock is released by the variant's own unlock; mixing them is a bug.
+ * Nothing in this header touches the interrupt flag: a service may use it.
  */
 #ifndef KEVLAR_SPINLOCK_H
 #define KEVLAR_SPINLOCK_H
 
 #include <kevlar/compiler.h>
 #include <kevlar/types.h>
-#include <kevlar/irq.h>
 
 typedef struct { u32 locked; } spinlock_t;
+/* The type, so that a public structure can hold one; taking it needs
+ * <kevlar/spinlock_irq.h>. */
 typedef struct { spinlock_t raw; } spinlock_irq_t;
 typedef struct { spinlock_t raw; } spinlock_preempt_t;
 
@@ -51,20 +54,6 @@ static inline void spin_unlock(spinlock_t *l)
 static inline bool spin_is_locked(const spinlock_t *l)
 {
 	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED);
-}
-
-/* Returns the interrupt state to hand back to spin_unlock_irqrestore(). */
-static inline u64 spin_lock_irqsave(spinlock_irq_t *l)
-{
-	u64 flags = irq_save();
-	spin_lock(&l->raw);
-	return flags;
-}
-
-static inline void spin_unlock_irqrestore(spinlock_irq_t *l, u64 flags)
-{
-	spin_unlock(&l->raw);
-	irq_restore(flags);
 }
 
 static inline void spin_lock_preempt(spinlock_preempt_t *l)
