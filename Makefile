@@ -133,7 +133,11 @@ KOBJS     := $(OBJ_RING0) $(OBJ_RING1) $(OBJ_SVC)
 
 $(BUILD)/obj/platform/%.o $(BUILD)/obj/boot/%.o: KINC := $(addprefix -I,$(HDR_PLATFORM))
 $(BUILD)/obj/core/%.o $(BUILD)/obj/caps/%.o $(BUILD)/obj/$(GEN)/%.o: KINC := $(addprefix -I,$(HDR_CORE))
-$(BUILD)/obj/services/%.o: KINC = $(addprefix -I,$(HDR_SERVICES)) -Iservices/$(word 2,$(subst /, ,$<))
+# A service sees only the token types it holds: its view of caps.h
+# (gen/<p>/include/svc/<name>/, docs/profiles.md) comes first.
+svc_view   = -I$(GEN)/include/svc/$(1)
+$(BUILD)/obj/services/%.o: KINC = $(call svc_view,$(word 2,$(subst /, ,$<))) \
+	$(addprefix -I,$(HDR_SERVICES)) -Iservices/$(word 2,$(subst /, ,$<))
 
 $(OBJ_RING0) $(OBJ_RING1) $(OBJ_SVC): $(GEN)/.stamp
 

@@ -67,7 +67,7 @@ lint-sparse: $(GEN)/.stamp ## sparse only: __user and __iomem misuse is an error
 	$(Q)out=$$( { \
 		$(call sparse_files,$(addprefix -I,$(HDR_PLATFORM)),$(SPARSE_RING0)) \
 		$(call sparse_files,$(addprefix -I,$(HDR_CORE)),$(SPARSE_RING1)) \
-		$(foreach s,$(SVC_NAMES),$(call sparse_files,$(addprefix -I,$(HDR_SERVICES)) -Iservices/$(s),$(call find_src,services/$(s),c))) \
+		$(foreach s,$(SVC_NAMES),$(call sparse_files,$(call svc_view,$(s)) $(addprefix -I,$(HDR_SERVICES)) -Iservices/$(s),$(call find_src,services/$(s),c))) \
 		} 2>&1 | { grep -v $(SPARSE_KNOWN) || true; } ); \
 	if [ -n "$$out" ]; then \
 		printf '%s\n' "$$out" >&2; \
@@ -91,7 +91,7 @@ test-lint: ## ring lint's own tests: every rule, its precision, the exceptions
 # the Makefile's services rule (SVC=<name> adds -Iservices/<name>), and
 # what the rule gives ringcheck. `make -s` keeps the output to just that.
 print-svc-cflags: $(GEN)/.stamp ## the exact flags a service compiles with (SVC=<name> adds its directory)
-	@echo '$(KCFLAGS) $(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'
+	@echo '$(KCFLAGS) $(if $(SVC),$(call svc_view,$(SVC)) )$(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'
 
 print-svc-check: $(GEN)/.stamp ## what the services rule gives ringcheck, as shell assignments
 	@echo 'RINGS="$(RINGS)"'
@@ -102,4 +102,4 @@ print-svc-check: $(GEN)/.stamp ## what the services rule gives ringcheck, as she
 
 # What lint-sparse runs sparse on a service with.
 print-svc-sparse: $(GEN)/.stamp ## the exact sparse flags lint-sparse gives a service
-	@echo '$(SPARSE_FLAGS) $(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'
+	@echo '$(SPARSE_FLAGS) $(if $(SVC),$(call svc_view,$(SVC)) )$(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'
