@@ -207,6 +207,23 @@ endif
 endef
 $(foreach s,$(SVC_NAMES),$(eval $(call svc_rules,$(s))))
 
+# The backstop for the tokens, in every profile: what a service's object
+# leaves undefined (nm -u) must be only operations of the interfaces its
+# tokens let it call (the manifest's may_call). Ludicrous links no
+# svc/<name>.o, so there the service's LTO objects are read, before the
+# link-time inliner runs (docs/profiles.md).
+TOKENCHECK = $(PYTHON) tools/tokencheck.py --manifest $(GEN)/manifest.json
+svc_checked = $(if $(filter 1,$(RINGS)),$(call svc_objs,$(1)),$(BUILD)/svc/$(1).o)
+define svc_token_rules
+$(BUILD)/svc/$(1).tokens: $(call svc_checked,$(1)) $(GEN)/.stamp tools/tokencheck.py
+	$$(call quiet,TOKENS,services/$(1))
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(TOKENCHECK) --service $(1) $(call svc_checked,$(1))
+	$$(Q)touch $$@
+endef
+$(foreach s,$(SVC_NAMES),$(eval $(call svc_token_rules,$(s))))
+SVC_TOKENS := $(patsubst %,$(BUILD)/svc/%.tokens,$(SVC_NAMES))
+
 LDSCRIPT := boot/kernel.ld
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
 	-L $(GEN) -T $(LDSCRIPT)
@@ -225,7 +242,7 @@ endif
 
 # The kernel carries its own symbol table for backtraces. It lives in the
 # last section, so linking it in moves no other symbol.
-$(BUILD)/kernel.stage1.elf: $(RING_OBJS) $(LDSCRIPTS) $(BUILD)/ksyms-empty.o
+$(BUILD)/kernel.stage1.elf: $(RING_OBJS) $(LDSCRIPTS) $(BUILD)/ksyms-empty.o | $(SVC_TOKENS)
 	$(call quiet,LD,$@)
 	$(Q)$(KLINK) -o $@ $(RING_OBJS) $(BUILD)/ksyms-empty.o
 

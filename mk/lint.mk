@@ -78,7 +78,7 @@ lint-sparse: $(GEN)/.stamp ## sparse only: __user and __iomem misuse is an error
 tcb: $(GEN)/.stamp ## code lines in the trusted computing base (Ring 0 + ringlint exceptions) vs the whole kernel
 	$(Q)$(PYTHON) tools/tcb.py --profile $(PROFILE) --gen $(GEN)
 
-test-compile-fail: ## snippets that must not build (wrong token, private header, unexported call, asm, MMIO, user deref): fortress, balanced
+test-compile-fail: ## snippets that must not build (wrong or forged token, a call no token allows, private header, unexported call, asm, MMIO, user deref): fortress, balanced
 	$(Q)for p in fortress balanced; do \
 		$(MAKE) -s --no-print-directory PROFILE=$$p gen || exit 1; \
 		tests/compile-fail/run.sh $$p || exit 1; \
