@@ -136,7 +136,11 @@ KOBJS     := $(OBJ_RING0) $(OBJ_RING1) $(OBJ_SVC)
 
 $(BUILD)/obj/platform/%.o $(BUILD)/obj/boot/%.o: KINC := $(addprefix -I,$(HDR_PLATFORM))
 $(BUILD)/obj/core/%.o $(BUILD)/obj/caps/%.o $(BUILD)/obj/$(GEN)/%.o: KINC := $(addprefix -I,$(HDR_CORE))
-$(BUILD)/obj/services/%.o: KINC = $(addprefix -I,$(HDR_SERVICES)) -Iservices/$(word 2,$(subst /, ,$<))
+# A service sees only the token types it holds: its view of caps.h
+# (gen/<p>/include/svc/<name>/, docs/profiles.md) comes first.
+svc_view   = -I$(GEN)/include/svc/$(1)
+$(BUILD)/obj/services/%.o: KINC = $(call svc_view,$(word 2,$(subst /, ,$<))) \
+	$(addprefix -I,$(HDR_SERVICES)) -Iservices/$(word 2,$(subst /, ,$<))
 
 $(OBJ_RING0) $(OBJ_RING1) $(OBJ_SVC): $(GEN)/.stamp
 
@@ -218,6 +222,23 @@ endif
 endef
 $(foreach s,$(SVC_NAMES),$(eval $(call svc_rules,$(s))))
 
+# The backstop for the tokens, in every profile: what a service's object
+# leaves undefined (nm -u) must be only operations of the interfaces its
+# tokens let it call (the manifest's may_call). Ludicrous links no
+# svc/<name>.o, so there the service's LTO objects are read, before the
+# link-time inliner runs (docs/profiles.md).
+TOKENCHECK = $(PYTHON) tools/tokencheck.py --manifest $(GEN)/manifest.json
+svc_checked = $(if $(filter 1,$(RINGS)),$(call svc_objs,$(1)),$(BUILD)/svc/$(1).o)
+define svc_token_rules
+$(BUILD)/svc/$(1).tokens: $(call svc_checked,$(1)) $(GEN)/.stamp tools/tokencheck.py
+	$$(call quiet,TOKENS,services/$(1))
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(TOKENCHECK) --service $(1) $(call svc_checked,$(1))
+	$$(Q)touch $$@
+endef
+$(foreach s,$(SVC_NAMES),$(eval $(call svc_token_rules,$(s))))
+SVC_TOKENS := $(patsubst %,$(BUILD)/svc/%.tokens,$(SVC_NAMES))
+
 LDSCRIPT := boot/kernel.ld
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
 	-L $(GEN) -T $(LDSCRIPT)
@@ -236,7 +257,7 @@ endif
 
 # The kernel carries its own symbol table for backtraces. It lives in the
 # last section, so linking it in moves no other symbol.
-$(BUILD)/kernel.stage1.elf: $(RING_OBJS) $(LDSCRIPTS) $(BUILD)/ksyms-empty.o
+$(BUILD)/kernel.stage1.elf: $(RING_OBJS) $(LDSCRIPTS) $(BUILD)/ksyms-empty.o | $(SVC_TOKENS)
 	$(call quiet,LD,$@)
 	$(Q)$(KLINK) -o $@ $(RING_OBJS) $(BUILD)/ksyms-empty.o
 

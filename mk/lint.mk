@@ -68,7 +68,7 @@ lint-sparse: $(GEN)/.stamp ## sparse only: __user and __iomem misuse is an error
 	$(Q)out=$$( { \
 		$(call sparse_files,$(addprefix -I,$(HDR_PLATFORM)),$(SPARSE_RING0)) \
 		$(call sparse_files,$(addprefix -I,$(HDR_CORE)),$(SPARSE_RING1)) \
-		$(foreach s,$(SVC_NAMES),$(call sparse_files,$(addprefix -I,$(HDR_SERVICES)) -Iservices/$(s),$(call find_src,services/$(s),c))) \
+		$(foreach s,$(SVC_NAMES),$(call sparse_files,$(call svc_view,$(s)) $(addprefix -I,$(HDR_SERVICES)) -Iservices/$(s),$(call find_src,services/$(s),c))) \
 		} 2>&1 | { grep -v $(SPARSE_KNOWN) || true; } ); \
 	if [ -n "$$out" ]; then \
 		printf '%s\n' "$$out" >&2; \
@@ -79,7 +79,7 @@ lint-sparse: $(GEN)/.stamp ## sparse only: __user and __iomem misuse is an error
 tcb: $(GEN)/.stamp ## code lines in the trusted computing base (Ring 0 + ringlint exceptions) vs the whole kernel
 	$(Q)$(PYTHON) tools/tcb.py --profile $(PROFILE) --gen $(GEN)
 
-test-compile-fail: ## snippets that must not build (wrong token, private header, unexported call, asm seen or not by ring lint, MMIO, user deref): fortress, balanced
+test-compile-fail: ## snippets that must not build (wrong or forged token, a call no token allows, private header, unexported call, asm seen or not by ring lint, MMIO, user deref): fortress, balanced
 	$(Q)for p in fortress balanced; do \
 		$(MAKE) -s --no-print-directory PROFILE=$$p gen || exit 1; \
 		tests/compile-fail/run.sh $$p || exit 1; \
@@ -92,7 +92,7 @@ test-lint: ## ring lint's and the object check's own tests: every rule, its prec
 # the Makefile's services rule (SVC=<name> adds -Iservices/<name>), and
 # what the rule gives ringcheck. `make -s` keeps the output to just that.
 print-svc-cflags: $(GEN)/.stamp ## the exact flags a service compiles with (SVC=<name> adds its directory)
-	@echo '$(KCFLAGS) $(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'
+	@echo '$(KCFLAGS) $(if $(SVC),$(call svc_view,$(SVC)) )$(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'
 
 print-svc-check: $(GEN)/.stamp ## what the services rule gives ringcheck, as shell assignments
 	@echo 'RINGS="$(RINGS)"'
@@ -108,4 +108,4 @@ print-core-cflags: $(GEN)/.stamp ## the exact flags a Core file compiles with
 
 # What lint-sparse runs sparse on a service with.
 print-svc-sparse: $(GEN)/.stamp ## the exact sparse flags lint-sparse gives a service
-	@echo '$(SPARSE_FLAGS) $(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'
+	@echo '$(SPARSE_FLAGS) $(if $(SVC),$(call svc_view,$(SVC)) )$(addprefix -I,$(HDR_SERVICES))$(if $(SVC), -Iservices/$(SVC))'

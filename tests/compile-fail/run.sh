@@ -22,6 +22,14 @@
 #   irq-helper      a service calls irq_disable(): ringcheck (irq.h) + privcheck
 #   core-privileged Core's `hlt` and `outb` in pasted asm: privcheck of Ring 1
 #   (these four must pass ring lint: they are what only the object code shows)
+#   forged-literal  a token not held, made up as a literal: gcc error
+#   forged-cast     a token not held, cast from one held: gcc error
+#   foreign-global  another service's tokens reached through a global: gcc error
+#   undeclared-call an operation not held, called through a hand-written
+#                   prototype: the build's nm -u check (tools/tokencheck.py)
+#
+# Snippets are compiled as service klog (holds Heap and Console): with
+# klog's view of the token types (gen/<p>/include/svc/klog/caps.h).
 #
 # One line per case (PASS, FAIL or SKIP where the profile does not claim
 # the protection); exit status 1 if any case failed. Work files go to
@@ -48,7 +56,7 @@ else
 fi
 mk+=(-s --no-print-directory PROFILE="$profile")
 
-cflags=$("${mk[@]}" print-svc-cflags) || { echo "FAIL setup ($profile): make print-svc-cflags failed"; exit 1; }
+cflags=$("${mk[@]}" print-svc-cflags SVC=klog) || { echo "FAIL setup ($profile): make print-svc-cflags failed"; exit 1; }
 corecflags=$("${mk[@]}" print-core-cflags) || { echo "FAIL setup ($profile): make print-core-cflags failed"; exit 1; }
 sparseflags=$("${mk[@]}" print-svc-sparse) || { echo "FAIL setup ($profile): make print-svc-sparse failed"; exit 1; }
 check=$("${mk[@]}" print-svc-check) || { echo "FAIL setup ($profile): make print-svc-check failed"; exit 1; }
@@ -193,6 +201,38 @@ case_core() {
 	pass "$name" "$(for pattern in "$@"; do grep -m1 -E -- "$pattern" "$o.check.log"; done | paste -sd'|' | sed 's/|/ + /g')"
 }
 
+# A snippet gcc builds but the token backstop (tools/tokencheck.py on the
+# object, as service klog) must refuse with <pattern>; with -DCONTROL it
+# must pass. The object itself is read: what ld -r leaves undefined of one
+# object is what it leaves undefined, and in ludicrous (LTO objects, no
+# svc/<name>.o) it is what the build reads too.
+case_tokencheck() {
+	local name=$1 pattern=$2 o=$out/$1
+	if ! cc "$o.o" "$here/$name.c"; then
+		fail "$name" "does not even compile, so the check is not what refuses it: $(first_error "$o.o.log")"
+		return
+	fi
+	if $PYTHON tools/tokencheck.py --manifest "gen/$profile/manifest.json" --service klog \
+		"$o.o" >"$o.tokens.log" 2>&1; then
+		fail "$name" "passed tokencheck, but must not"
+		return
+	fi
+	if ! grep -qE -- "$pattern" "$o.tokens.log"; then
+		fail "$name" "refused, but not for the expected reason ($pattern): $(head -n1 "$o.tokens.log")"
+		return
+	fi
+	if ! cc "$o-control.o" "$here/$name.c" -DCONTROL; then
+		fail "$name" "the control (-DCONTROL) does not build: $(first_error "$o-control.o.log")"
+		return
+	fi
+	if ! $PYTHON tools/tokencheck.py --manifest "gen/$profile/manifest.json" --service klog \
+		"$o-control.o" >"$o-control.tokens.log" 2>&1; then
+		fail "$name" "the control (-DCONTROL) fails tokencheck: $(head -n1 "$o-control.tokens.log")"
+		return
+	fi
+	pass "$name" "$(grep -m1 -E -- "$pattern" "$o.tokens.log")"
+}
+
 # A snippet gcc builds but ring lint must refuse, with each [rule] given;
 # <name>.ok.c must pass the lint.
 case_ringlint() {
@@ -258,6 +298,18 @@ if [ "$profile" = fortress ] || [ "$profile" = balanced ]; then
 else
 	case_compile wrong-token "error: '_Generic' selector of type .* is not compatible with any association"
 fi
+# Tokens a service does not hold: the view of caps.h names the type
+# cap_<Cap>_not_held_by_<service>. In performance and ludicrous the shim
+# is a macro whose _Generic refuses the incomplete type.
+if [ "$profile" = fortress ] || [ "$profile" = balanced ]; then
+	case_compile forged-literal "error: invalid use of incomplete typedef 'cap_FsStore' \{aka 'struct cap_FsStore_not_held_by_klog'\}"
+	case_compile forged-cast "error: invalid use of incomplete typedef 'cap_FsStore' \{aka 'struct cap_FsStore_not_held_by_klog'\}"
+else
+	case_compile forged-literal "error: invalid use of incomplete typedef 'cap_FsStore' \{aka 'struct cap_FsStore_not_held_by_klog'\}|error: '_Generic' association has incomplete type"
+	case_compile forged-cast "error: invalid use of incomplete typedef 'cap_FsStore' \{aka 'struct cap_FsStore_not_held_by_klog'\}|error: '_Generic' association has incomplete type"
+fi
+case_compile foreign-global "error: invalid use of undefined type 'struct tmpfs_caps'"
+case_tokencheck undeclared-call "services/klog: calls fsstore_root(_impl)? \(interface fsstore, guarded by FsStore\), which it does not hold"
 if [ "$RINGS" = 1 ]; then
 	skip private-header "one ring: the build checks no ring's headers"
 	skip unexported "one ring: the build checks no ring's links"

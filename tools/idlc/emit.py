@@ -174,7 +174,10 @@ def render_all(mod, prof, sources, tests, dep_target, dep_sources):
         ctx.setdefault("banner", everything)
         out[path] = env.get_template(template).render(profile=prof, **ctx)
 
-    render("caps.h.j2", "include/caps.h", caps=mod.capabilities)
+    render("caps.h.j2", "include/caps.h", caps=mod.capabilities, view=None)
+    # Each service's view: the token types it holds, the others poisoned.
+    for svc in mod.built_services:
+        render("caps.h.j2", f"include/svc/{svc.name}/caps.h", caps=mod.capabilities, view=svc)
     for v in abi_header_views(mod):
         render("abi.h.j2", f"include/abi/{v.header}", banner=banner(v.files, prof), abi=v)
     unbuilt = [s for s in mod.services if s not in mod.built_services]

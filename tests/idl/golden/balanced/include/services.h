@@ -34,9 +34,14 @@ enum svc_id {
  * Provides: blockdev.
  * Holds: Frames.
  */
+#if !defined(GEN_CAPS_VIEW) || defined(GEN_CAPS_VIEW_ramdisk)
 struct ramdisk_caps {
 	cap_Frames Frames;
 };
+#else
+/* Another service's tokens: not in this service's view (caps.h). */
+struct ramdisk_caps;
+#endif
 /* Implemented by the service; called by the registry at every (re)start. */
 int ramdisk_init(const struct ramdisk_caps *caps);
 
@@ -46,9 +51,14 @@ int ramdisk_init(const struct ramdisk_caps *caps);
  * Provides: blockdev.
  * Holds: Frames.
  */
+#if !defined(GEN_CAPS_VIEW) || defined(GEN_CAPS_VIEW_vblk)
 struct vblk_caps {
 	cap_Frames Frames;
 };
+#else
+/* Another service's tokens: not in this service's view (caps.h). */
+struct vblk_caps;
+#endif
 /* Implemented by the service; called by the registry at every (re)start. */
 int vblk_init(const struct vblk_caps *caps);
 
@@ -58,10 +68,15 @@ int vblk_init(const struct vblk_caps *caps);
  * Provides: fs, fstype.
  * Holds: Block, Frames.
  */
+#if !defined(GEN_CAPS_VIEW) || defined(GEN_CAPS_VIEW_ext2)
 struct ext2_caps {
 	cap_Block Block;
 	cap_Frames Frames;
 };
+#else
+/* Another service's tokens: not in this service's view (caps.h). */
+struct ext2_caps;
+#endif
 /* Implemented by the service; called by the registry at every (re)start. */
 int ext2_init(const struct ext2_caps *caps);
 
@@ -71,8 +86,13 @@ int ext2_init(const struct ext2_caps *caps);
  * Provides: nothing.
  * Holds: no capabilities.
  */
+#if !defined(GEN_CAPS_VIEW) || defined(GEN_CAPS_VIEW_idle)
 struct idle_caps {
 };
+#else
+/* Another service's tokens: not in this service's view (caps.h). */
+struct idle_caps;
+#endif
 /* Implemented by the service; called by the registry at every (re)start. */
 int idle_init(const struct idle_caps *caps);
 
