@@ -1,7 +1,8 @@
 /*
  * Credentials: the set*id rules (root may set anything; a user moves
  * only among its own real, effective and saved ids), supplementary
- * groups, /proc/self/status's Uid:/Gid:/Groups: lines, who may signal
+ * groups, /proc/self/status's Uid:/Gid:/Groups: lines, the owner of a
+ * new file, who may signal
  * whom across users, and RLIMIT_NPROC for users other than root (at
  * fork, and at execve after a setuid). Run as root. The users are ids
  * no host process has (54321 and neighbours), so that the process
@@ -133,6 +134,14 @@ static int drop_and_move(void *arg)
 	CHECK("creds.setregid_swapped", resgid_is(300, 100, 100));
 	CHECK("creds.setfsgid_refused", syscall(SYS_setfsgid, 999) == 100 && fsgid() == 100);
 	check_err("creds.setresgid_other_eperm", sys3(SYS_setresgid, -1, -1, 999), EPERM);
+
+	/* A new file belongs to the filesystem ids: fsuid U3, fsgid 100. */
+	char path[128];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/mine", (const char *)arg);
+	CHECK("creds.create_as_user", write_file(path, "x", 1, 0644) == 0);
+	CHECK("creds.new_file_owned_by_fsuid_fsgid",
+	      stat(path, &st) == 0 && st.st_uid == U3 && st.st_gid == 100);
 	return finish();
 }
 
@@ -393,7 +402,10 @@ int main(void)
 	check_err("creds.getresuid_efault", sys3(SYS_getresuid, (long)BAD_UNMAPPED, 0, 0), EFAULT);
 	CHECK("creds.status_root", status_is("Uid:\t", "0\t0\t0\t0") &&
 	      status_is("Gid:\t", "0\t0\t0\t0"));
-	check_exit("creds.drop_and_move", in_child(drop_and_move, NULL), 0);
+	const char *dir = scratch_dir();
+	chmod(dir, 0777);
+	check_exit("creds.drop_and_move", in_child(drop_and_move, (void *)dir), 0);
+	remove_tree(dir);
 	check_exit("creds.seteuid_and_back", in_child(seteuid_and_back, NULL), 0);
 	CHECK("creds.parent_still_root", resuid_is(0, 0, 0));
 	signals();
