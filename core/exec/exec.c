@@ -177,6 +177,7 @@ static void commit(struct exec_state *st, struct mm *mm, uptr_t entry, uptr_t sp
 	sighand_exec(t->sighand);
 	memset(&t->altstack, 0, sizeof(t->altstack));
 	t->execed = true;
+	cred_exec_commit();
 
 	u64 cs = regs->cs, ss = regs->ss, vector = regs->vector;
 	memset(regs, 0, sizeof(*regs));
@@ -195,8 +196,10 @@ static int exec_common(struct exec_state *st, struct trap_frame *regs)
 {
 	struct mm *mm = NULL;
 	uptr_t entry = 0, sp = 0;
-	int err = 0;
+	int err = cred_exec_check();
 
+	if (err)
+		return err;
 	st->head = kpage_alloc(0);
 	st->args.scratch = st->args.from_kernel ? NULL : kpage_alloc(5);
 	if (!st->head || (!st->args.from_kernel && !st->args.scratch)) {

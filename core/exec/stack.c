@@ -16,6 +16,7 @@
 #include <kevlar/platform.h>
 #include <kevlar/random.h>
 #include <kevlar/string.h>
+#include <kevlar/task.h>
 #include "exec_internal.h"
 
 #define AUXV_MAX 24
@@ -163,8 +164,9 @@ static unsigned build_auxv(u64 *v, const struct exec_image *img, uptr_t random_a
 {
 	unsigned n = 0;
 	/* Linux's order (create_elf_tables): the architecture's entries
-	 * first. Every task runs as root, and exec changes no identity, so
-	 * the ids are 0 and AT_SECURE is 0. */
+	 * first. Exec honours no set-user-ID bit, so the program runs with
+	 * the caller's ids, and is "secure" when they were mixed already. */
+	const struct cred *c = &current_task()->cred;
 #define AUX(type, val) do { v[n++] = (type); v[n++] = (val); } while (0)
 	AUX(AT_MINSIGSTKSZ, X86_MINSIGSTKSZ);
 	AUX(AT_HWCAP, cpu_hwcap());
@@ -176,11 +178,11 @@ static unsigned build_auxv(u64 *v, const struct exec_image *img, uptr_t random_a
 	AUX(AT_BASE, img->base);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, img->prog_entry);
-	AUX(AT_UID, 0);
-	AUX(AT_EUID, 0);
-	AUX(AT_GID, 0);
-	AUX(AT_EGID, 0);
-	AUX(AT_SECURE, 0);
+	AUX(AT_UID, c->uid);
+	AUX(AT_EUID, c->euid);
+	AUX(AT_GID, c->gid);
+	AUX(AT_EGID, c->egid);
+	AUX(AT_SECURE, cred_exec_secure());
 	AUX(AT_RANDOM, random_at);
 	AUX(AT_HWCAP2, X86_HWCAP2);
 	AUX(AT_EXECFN, execfn_at);

@@ -1,11 +1,12 @@
 /*
  * fork, vfork and clone. A child gets a copy-on-write copy of its
  * parent's memory (or shares it with CLONE_VM), a copy of its descriptor
- * table and filesystem context, the parent's registers with rax = 0, and
- * the parent's TLS base. A vfork parent sleeps until the child execs or
- * exits.
+ * table and filesystem context, the parent's registers with rax = 0, its
+ * TLS base and its credentials. A vfork parent sleeps until the child
+ * execs or exits.
  */
 #include <syscalls.h>
+#include <abi/resource.h>
 #include <abi/sched.h>
 #include <kevlar/errno.h>
 #include <kevlar/irq.h>
@@ -58,10 +59,21 @@ static long do_clone(const struct clone_args_k *a)
 		return -EINVAL;
 	if (!parent->mm)
 		return -EINVAL;
+	/* Linux's copy_process: a user (by real uid) with RLIMIT_NPROC
+	 * processes gets no more, unless it is root or acts as root (the
+	 * capabilities that exempt it go with euid 0). */
+	const struct cred *c = &parent->cred;
+	if (c->uid != 0 && c->euid != 0 &&
+	    user_processes(c->uid) >= task_rlimit(parent, RLIMIT_NPROC))
+		return -EAGAIN;
+	bool nproc_exceeded = parent->cred.nproc_exceeded;
+	parent->cred.nproc_exceeded = false;   /* a fork within the limit clears it */
 	int rc;
 	struct task *child = task_alloc(parent->comm, &rc);
 	if (!child)
 		return rc;
+	cred_fork(child, parent);
+	child->cred.nproc_exceeded = nproc_exceeded;
 	rc = copy_resources(parent, child, a->flags);
 	if (rc) {
 		task_release_resources(child);

@@ -1,6 +1,6 @@
 /*
- * Who a task is: pids, process groups, sessions, and credentials. Every
- * task runs as root (uid 0, gid 0) until users exist.
+ * Who a task is: pids, process groups and sessions. Its user and groups
+ * are its credentials (core/proc/cred.c).
  */
 #include <syscalls.h>
 #include <kevlar/errno.h>
@@ -21,19 +21,6 @@ long sys_set_tid_address(uptr_t tidptr)
 {
 	current_task()->clear_child_tid = tidptr;
 	return current_task()->pid;
-}
-
-int sys_getuid(void) { return 0; }
-int sys_geteuid(void) { return 0; }
-int sys_getgid(void) { return 0; }
-int sys_getegid(void) { return 0; }
-
-int sys_setuid(u32 uid) { return uid == 0 ? 0 : -EPERM; }
-int sys_setgid(u32 gid) { return gid == 0 ? 0 : -EPERM; }
-
-int sys_getgroups(int size, uptr_t list)
-{
-	return size < 0 ? -EINVAL : 0;
 }
 
 static struct task *task_or_self(pid_t pid)

@@ -76,8 +76,11 @@ int sys_prlimit64(int pid, u32 resource, uptr_t new_limit, uptr_t old_limit)
 	if (new_limit) {
 		if (copy_from_user(&want, new_limit, sizeof(want)))
 			return -EFAULT;
-		if (want.rlim_cur > want.rlim_max || want.rlim_max > old.rlim_max)
-			return want.rlim_cur > want.rlim_max ? -EINVAL : -EPERM;
+		if (want.rlim_cur > want.rlim_max)
+			return -EINVAL;
+		/* Raising a hard limit takes CAP_SYS_RESOURCE: euid 0. */
+		if (want.rlim_max > old.rlim_max && !cred_privileged())
+			return -EPERM;
 	}
 	if (old_limit && copy_to_user(old_limit, &old, sizeof(old)))
 		return -EFAULT;

@@ -94,10 +94,11 @@ static void report(struct task *t)
 
 	vm_usage(t->mm, &u);
 	printk("Out of memory: Killed process %d (%s) total-vm:%llukB, anon-rss:%llukB, "
-	       "file-rss:%llukB, shmem-rss:%llukB, UID:0 pgtables:%llukB oom_score_adj:0\n",
+	       "file-rss:%llukB, shmem-rss:%llukB, UID:%u pgtables:%llukB oom_score_adj:0\n",
 	       t->pid, t->comm, (unsigned long long)u.total_pages * 4,
 	       (unsigned long long)u.anon_pages * 4, (unsigned long long)u.file_pages * 4,
-	       (unsigned long long)u.shmem_pages * 4, (unsigned long long)u.pgtable_pages * 4);
+	       (unsigned long long)u.shmem_pages * 4, t->cred.uid,
+	       (unsigned long long)u.pgtable_pages * 4);
 }
 
 /* Sleeps until the victim has released its memory or a while passed. */

@@ -46,6 +46,28 @@ int procinfo_ppid_impl(int pid)
 	return t->parent ? t->parent->tgid : 0;
 }
 
+long procinfo_cred_impl(int pid, int which)
+{
+	struct task *t = procinfo_task(pid);
+	if (!t)
+		return -ESRCH;
+	const struct cred *c = &t->cred;
+	const u32 ids[] = { c->uid, c->euid, c->suid, c->fsuid, c->gid, c->egid, c->sgid, c->fsgid };
+	return which >= 0 && which < 8 ? (long)ids[which] : -EINVAL;
+}
+
+int procinfo_groups_impl(int pid, u32 *buf, size_t len)
+{
+	struct task *t = procinfo_task(pid);
+	if (!t)
+		return -ESRCH;
+	const struct group_list *g = t->cred.groups;
+	unsigned n = g ? g->count : 0;
+	if (n)
+		memcpy(buf, g->gid, MIN((size_t)n, len) * sizeof(u32));
+	return (int)n;
+}
+
 int procinfo_pgid_impl(int pid)
 {
 	struct task *t = procinfo_task(pid);

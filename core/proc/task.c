@@ -75,6 +75,7 @@ struct task *task_alloc(const char *comm, int *err)
 		kfree(t);
 		return NULL;
 	}
+	user_processes_get(0);      /* root's until fork copies a parent's */
 	return t;
 }
 
@@ -243,6 +244,7 @@ void task_free(struct task *t)
 	pid_group_put(t->sid);
 	list_del(&t->sibling);
 	irq_restore(flags);
+	cred_release(t);
 	thread_destroy(&t->thread);
 	kfree(t);
 }

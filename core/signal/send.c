@@ -7,7 +7,8 @@
  * SIGCONT resumes a stopped process and discards pending stop signals; a
  * stop signal discards a pending SIGCONT. Init drops every signal it has
  * no handler for, SIGKILL and SIGSTOP too, as Linux's init does; only a
- * fault of its own can kill it.
+ * fault of its own can kill it. kill, tkill and tgkill check that the
+ * sender may signal the target, as Linux's check_kill_permission does.
  */
 #include <syscalls.h>
 #include <kevlar/errno.h>
@@ -113,7 +114,9 @@ int signal_send(struct task *t, int sig, const struct ksiginfo *info)
 
 int signal_send_user(struct task *t, int sig)
 {
-	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = current_task()->tgid };
+	struct task *self = current_task();
+	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = self->tgid,
+				 .uid = self->cred.uid };
 	return signal_send(t, sig, &info);
 }
 
@@ -160,13 +163,68 @@ int signal_send_pgrp(int pgrp, int sig, const struct ksiginfo *info)
 	return s.found ? 0 : -ESRCH;
 }
 
-static bool send_to_all(struct task *t, void *arg)
+/*
+ * Linux's check_kill_permission: a process may signal itself; a
+ * privileged sender (euid 0: CAP_KILL) anyone; any other sender a
+ * target whose real or saved uid is its real or effective uid, and any
+ * process of its own session with SIGCONT. Signal 0 is checked too.
+ */
+static int may_signal(const struct task *t, int sig)
 {
-	struct pgrp_send *s = arg;
+	const struct task *self = current_task();
+	const struct cred *c = &self->cred, *tc = &t->cred;
+
+	if (t->tgid == self->tgid || c->euid == 0)
+		return 0;
+	if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid || c->uid == tc->uid)
+		return 0;
+	if (sig == SIGCONT && t->sid == self->sid)
+		return 0;
+	return -EPERM;
+}
+
+/* A signal from kill(2) and friends to one task, once it may be sent. */
+static int send_checked(struct task *t, int sig, const struct ksiginfo *info)
+{
+	int rc = may_signal(t, sig);
+	return rc ? rc : signal_send(t, sig, info);
+}
+
+/* What kill's walks over many processes find: Linux's results. */
+struct kill_walk {
+	pid_t pgrp;
+	int sig;
+	const struct ksiginfo *info;
+	int count;       /* processes tried */
+	int sent;        /* of them, signalled */
+	int last_err;    /* the last refusal (a group), or the last but EPERM (-1) */
+};
+
+static bool kill_in_pgrp(struct task *t, void *arg)
+{
+	struct kill_walk *w = arg;
+	if (t->pgid == w->pgrp) {
+		int rc = send_checked(t, w->sig, w->info);
+		w->count++;
+		if (rc)
+			w->last_err = rc;
+		else
+			w->sent++;
+	}
+	return true;
+}
+
+/* kill(-1): every process but init and the caller that it may signal;
+ * refusals do not count as errors, as in Linux. */
+static bool kill_everyone(struct task *t, void *arg)
+{
+	struct kill_walk *w = arg;
 	struct task *self = current_task();
 	if (t->pid != 1 && t->tgid != self->tgid) {
-		s->found++;
-		signal_send(t, s->sig, s->info);
+		int rc = send_checked(t, w->sig, w->info);
+		w->count++;
+		if (rc && rc != -EPERM)
+			w->last_err = rc;
 	}
 	return true;
 }
@@ -174,7 +232,8 @@ static bool send_to_all(struct task *t, void *arg)
 int sys_kill(int pid, int sig)
 {
 	struct task *self = current_task();
-	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = self->tgid };
+	struct ksiginfo info = { .signo = sig, .code = SI_USER, .pid = self->tgid,
+				 .uid = self->cred.uid };
 
 	if (sig < 0 || sig > _NSIG)
 		return -EINVAL;
@@ -182,27 +241,33 @@ int sys_kill(int pid, int sig)
 		struct task *t = task_find(pid);
 		if (!t || t->kernel || t->state == TASK_ZOMBIE)
 			return -ESRCH;
-		return signal_send(t, sig, &info);
+		return send_checked(t, sig, &info);
 	}
+	struct kill_walk w = { pid == 0 ? self->pgid : -pid, sig, &info, 0, 0, 0 };
 	if (pid == -1) {
-		struct pgrp_send s = { 0, sig, &info, 0 };
-		task_for_each_user(send_to_all, &s);
-		return s.found ? 0 : -ESRCH;
+		task_for_each_user(kill_everyone, &w);
+		return w.count ? w.last_err : -ESRCH;
 	}
-	return signal_send_pgrp(pid == 0 ? self->pgid : -pid, sig, &info);
+	if (w.pgrp <= 0)
+		return -ESRCH;
+	task_for_each_user(kill_in_pgrp, &w);
+	if (!w.count)
+		return -ESRCH;
+	return w.sent ? 0 : w.last_err;
 }
 
 static int send_to_thread(int tgid, int tid, int sig)
 {
 	struct task *self = current_task();
-	struct ksiginfo info = { .signo = sig, .code = SI_TKILL, .pid = self->tgid };
+	struct ksiginfo info = { .signo = sig, .code = SI_TKILL, .pid = self->tgid,
+				 .uid = self->cred.uid };
 
 	if (tid <= 0 || sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	struct task *t = task_find(tid);
 	if (!t || t->kernel || t->state == TASK_ZOMBIE || (tgid > 0 && t->tgid != tgid))
 		return -ESRCH;
-	return signal_send(t, sig, &info);
+	return send_checked(t, sig, &info);
 }
 
 int sys_tkill(int tid, int sig)

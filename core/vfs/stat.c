@@ -1,8 +1,9 @@
 /*
  * What a file is: stat, fstat, lstat, newfstatat, statx; and whether the
- * caller may use it: access, faccessat, faccessat2. Every process is root
- * today, so access asks only what root is asked: that the file exists,
- * and for X_OK that it is a directory or has an execute bit.
+ * caller may use it: access, faccessat, faccessat2. Files have owners but
+ * no permission is checked against them, so access asks every process
+ * only what root is asked: that the file exists, and for X_OK that it is
+ * a directory or has an execute bit.
  */
 #include <syscalls.h>
 #include <abi/fcntl.h>

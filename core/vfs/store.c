@@ -163,6 +163,10 @@ static long make_node(struct dentry *d, const u8 *name, size_t len, u32 mode, u3
 		kfree(target);
 		return -ENOMEM;
 	}
+	/* Owned by the creator's filesystem ids (Linux's inode_init_owner;
+	 * a set-group-ID directory's group is not inherited). */
+	inode->uid = current_task()->cred.fsuid;
+	inode->gid = current_task()->cred.fsgid;
 	inode->target = target;
 	inode->size = tlen;
 	struct dentry *child = d_alloc(d, (const char *)name, len, inode);

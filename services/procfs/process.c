@@ -5,7 +5,7 @@
  * Fields Kevlar does not keep print as Linux prints a counter that never
  * moved: 0 (page-fault counts, the interval timer, wchan, swap, the data
  * segment's bounds, guest time) or the default (nice 0 and priority 20:
- * Kevlar has no nice; every process is root's). Every other value is
+ * Kevlar has no nice). Every other value is
  * read from Core when the file is read.
  */
 #include <ifc/procinfo.h>
@@ -113,6 +113,25 @@ static void stat(int pid, struct out *o)
 		   addr(pid, ADDR_ENV_START), addr(pid, ADDR_ENV_END));
 }
 
+/* The Uid:, Gid: and Groups: lines: real, effective, saved and
+ * filesystem ids; the groups each followed by a space, as Linux ends
+ * the line with one even when there are none. Only the first 32 groups
+ * are shown. */
+static void ids(int pid, struct out *o)
+{
+	u32 groups[32];
+	long id[8];
+
+	for (int i = 0; i < 8; i++)
+		id[i] = procinfo_cred(PROCINFO, pid, i);
+	out_printf(o, "Uid:\t%ld\t%ld\t%ld\t%ld\nGid:\t%ld\t%ld\t%ld\t%ld\nGroups:\t",
+		   id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
+	int n = procinfo_groups(PROCINFO, pid, groups, ARRAY_SIZE(groups));
+	for (int i = 0; i < n && i < (int)ARRAY_SIZE(groups); i++)
+		out_printf(o, i ? " %u" : "%u", groups[i]);
+	out_printf(o, " \n");
+}
+
 static void status(int pid, struct out *o)
 {
 	char comm[17];
@@ -125,7 +144,7 @@ static void status(int pid, struct out *o)
 		   procinfo_umask(PROCINFO, pid), state_name(procinfo_state(PROCINFO, pid)));
 	out_printf(o, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", pid, pid,
 		   procinfo_ppid(PROCINFO, pid));
-	out_printf(o, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\n");
+	ids(pid, o);
 	out_printf(o, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", pid, pid, pgid, sid);
 	if (vm.size) {
 		out_printf(o, "VmSize:\t%8lu kB\nVmRSS:\t%8ld kB\n", vm.size / 1024,

@@ -9,6 +9,7 @@
 #ifndef KEVLAR_TASK_H
 #define KEVLAR_TASK_H
 
+#include <kevlar/cred.h>
 #include <kevlar/list.h>
 #include <kevlar/ring.h>
 #include <kevlar/signal.h>
@@ -55,6 +56,7 @@ struct task {
 	pid_t pgid;                    /* process group */
 	bool execed;                   /* has run execve (setpgid by its parent: EACCES) */
 	pid_t sid;                     /* session */
+	struct cred cred;              /* uids, gids, groups (core/proc/cred.c) */
 
 	struct mm *mm;
 	struct files *files;
