@@ -9,9 +9,8 @@
 
 /* Linux's limits on what execve copies (include/uapi/linux/binfmts.h,
  * fs/exec.c): all strings and pointers within a quarter of the 8 MiB
- * stack, each string within 32 pages. */
+ * stack, each string within MAX_ARG_STRLEN (<kevlar/vm.h>). */
 #define EXEC_ARG_MAX     (VM_STACK_SIZE / 4)
-#define MAX_ARG_STRLEN   (32 * PAGE_SIZE)
 #define EXEC_PATH_MAX    4096
 /* Scripts whose interpreter is a script, like BINPRM_MAX_RECURSION. */
 #define EXEC_MAX_DEPTH   4

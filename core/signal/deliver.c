@@ -20,7 +20,6 @@
 #include <kevlar/uaccess.h>
 #include "signal_internal.h"
 
-#define NR_RESTART_SYSCALL 219
 #define RED_ZONE           128
 #define FPU_STATE_SIZE     THREAD_FPU_SIZE
 
@@ -241,7 +240,7 @@ static void finish_syscall(struct trap_frame *f, const struct sigaction_k *handl
 	default:
 		return;
 	}
-	f->rax = rc == -ERESTART_RESTARTBLOCK ? NR_RESTART_SYSCALL : f->error;
+	f->rax = rc == -ERESTART_RESTARTBLOCK ? SYS_restart_syscall : f->error;
 	f->rip -= 2;   /* the syscall instruction again */
 	f->error = (u64)-1;
 }

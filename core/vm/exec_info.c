@@ -9,8 +9,6 @@
 #include <kevlar/string.h>
 #include "vm_internal.h"
 
-#define ARG_STRING_MAX (32 * PAGE_SIZE)   /* Linux's MAX_ARG_STRLEN */
-
 void vm_exec_info_copy(struct mm *mm, const struct mm *from)
 {
 	struct file *old = mm->exe;
@@ -81,7 +79,7 @@ void vm_exec_record(struct mm *mm, struct file *exe, uptr_t sp)
 	if (argc && mm_word(mm, argv, &p)) {
 		mm->arg_start = p;
 		if (mm_word(mm, argv + (argc - 1) * 8, &p))
-			mm->arg_end = string_end(mm, p, ARG_STRING_MAX);
+			mm->arg_end = string_end(mm, p, MAX_ARG_STRLEN);
 	}
 	u64 envc = 0;
 	while (mm_word(mm, envp + envc * 8, &p) && p)
@@ -89,7 +87,7 @@ void vm_exec_record(struct mm *mm, struct file *exe, uptr_t sp)
 	if (envc && mm_word(mm, envp, &p)) {
 		mm->env_start = p;
 		if (mm_word(mm, envp + (envc - 1) * 8, &p))
-			mm->env_end = string_end(mm, p, ARG_STRING_MAX);
+			mm->env_end = string_end(mm, p, MAX_ARG_STRLEN);
 	}
 	if (!argc)
 		mm->arg_start = mm->arg_end = mm->env_start;

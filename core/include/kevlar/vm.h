@@ -111,4 +111,9 @@ void vm_exec_record(struct mm *mm, struct file *exe, uptr_t sp);
 
 int exec_kernel(const char *path, char *const argv[], char *const envp[]);
 
+/* The longest argument or environment string execve takes, and so the
+ * longest /proc reads back as one (Linux's uapi/linux/binfmts.h: 32
+ * pages). */
+#define MAX_ARG_STRLEN (32 * PAGE_SIZE)
+
 #endif
