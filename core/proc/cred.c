@@ -102,133 +102,165 @@ int sys_geteuid(void) { return (int)my_cred()->euid; }
 int sys_getgid(void) { return (int)my_cred()->gid; }
 int sys_getegid(void) { return (int)my_cred()->egid; }
 
+/* One kind of id, user or group: the task's four, and whether a new real
+ * id moves the task between users' process counts (uids only). The set*
+ * calls of both kinds follow one set of rules. */
+struct id_kind {
+	u32 *real, *eff, *saved, *fs;
+	bool counted;
+};
+
+static struct id_kind user_ids(struct cred *c)
+{
+	return (struct id_kind){ &c->uid, &c->euid, &c->suid, &c->fsuid, true };
+}
+
+static struct id_kind group_ids(struct cred *c)
+{
+	return (struct id_kind){ &c->gid, &c->egid, &c->sgid, &c->fsgid, false };
+}
+
+static int set_real(struct cred *c, const struct id_kind *k, u32 id)
+{
+	if (k->counted)
+		return set_real_uid(c, id);
+	*k->real = id;
+	return 0;
+}
+
+/* setuid/setgid. */
+static int set_id(struct cred *c, const struct id_kind *k, u32 id)
+{
+	if (id == NO_ID)
+		return -EINVAL;
+	if (cred_privileged()) {
+		int rc = set_real(c, k, id);
+		if (rc)
+			return rc;
+		*k->saved = id;
+	} else if (id != *k->real && id != *k->saved) {
+		return -EPERM;
+	}
+	*k->eff = *k->fs = id;
+	return 0;
+}
+
+/* setreuid/setregid. */
+static int set_re_id(struct cred *c, const struct id_kind *k, u32 r, u32 e)
+{
+	bool priv = cred_privileged();
+
+	if (r != NO_ID && !priv && r != *k->real && r != *k->eff)
+		return -EPERM;
+	if (e != NO_ID && !priv && e != *k->real && e != *k->eff && e != *k->saved)
+		return -EPERM;
+	u32 old_real = *k->real;
+	if (r != NO_ID) {
+		int rc = set_real(c, k, r);
+		if (rc)
+			return rc;
+	}
+	if (e != NO_ID)
+		*k->eff = e;
+	/* The saved id follows a new effective one unless the call only set
+	 * the effective id back to the real one. */
+	if (r != NO_ID || (e != NO_ID && e != old_real))
+		*k->saved = *k->eff;
+	*k->fs = *k->eff;
+	return 0;
+}
+
+/* An id an unprivileged setres*id may take: unchanged, or one it has. */
+static bool among(const struct id_kind *k, u32 id)
+{
+	return id == NO_ID || id == *k->real || id == *k->eff || id == *k->saved;
+}
+
+/* setresuid/setresgid. */
+static int set_res_id(struct cred *c, const struct id_kind *k, u32 r, u32 e, u32 s)
+{
+	/* Nothing to change: not even the filesystem id follows. */
+	if ((r == NO_ID || r == *k->real) && (s == NO_ID || s == *k->saved) &&
+	    (e == NO_ID || (e == *k->eff && e == *k->fs)))
+		return 0;
+	if (!cred_privileged() && (!among(k, r) || !among(k, e) || !among(k, s)))
+		return -EPERM;
+	if (r != NO_ID) {
+		int rc = set_real(c, k, r);
+		if (rc)
+			return rc;
+	}
+	if (e != NO_ID)
+		*k->eff = e;
+	if (s != NO_ID)
+		*k->saved = s;
+	*k->fs = *k->eff;
+	return 0;
+}
+
+/* setfsuid/setfsgid report no error: they return the old id whether or
+ * not they changed it (-1 only asks). */
+static int set_fs_id(const struct id_kind *k, u32 id)
+{
+	u32 old = *k->fs;
+
+	if (id != NO_ID && (cred_privileged() || among(k, id) || id == *k->fs))
+		*k->fs = id;
+	return (int)old;
+}
+
 int sys_setuid(u32 uid)
 {
 	struct cred *c = my_cred();
-
-	if (uid == NO_ID)
-		return -EINVAL;
-	if (cred_privileged()) {
-		int rc = set_real_uid(c, uid);
-		if (rc)
-			return rc;
-		c->suid = uid;
-	} else if (uid != c->uid && uid != c->suid) {
-		return -EPERM;
-	}
-	c->euid = c->fsuid = uid;
-	return 0;
+	struct id_kind k = user_ids(c);
+	return set_id(c, &k, uid);
 }
 
 int sys_setgid(u32 gid)
 {
 	struct cred *c = my_cred();
-
-	if (gid == NO_ID)
-		return -EINVAL;
-	if (cred_privileged())
-		c->gid = c->sgid = gid;
-	else if (gid != c->gid && gid != c->sgid)
-		return -EPERM;
-	c->egid = c->fsgid = gid;
-	return 0;
+	struct id_kind k = group_ids(c);
+	return set_id(c, &k, gid);
 }
 
 int sys_setreuid(u32 ruid, u32 euid)
 {
 	struct cred *c = my_cred();
-	bool priv = cred_privileged();
-
-	if (ruid != NO_ID && !priv && ruid != c->uid && ruid != c->euid)
-		return -EPERM;
-	if (euid != NO_ID && !priv && euid != c->uid && euid != c->euid && euid != c->suid)
-		return -EPERM;
-	uid_t old_ruid = c->uid;
-	if (ruid != NO_ID) {
-		int rc = set_real_uid(c, ruid);
-		if (rc)
-			return rc;
-	}
-	if (euid != NO_ID)
-		c->euid = euid;
-	/* The saved id follows a new effective one unless the call only set
-	 * the effective id back to the real one. */
-	if (ruid != NO_ID || (euid != NO_ID && euid != old_ruid))
-		c->suid = c->euid;
-	c->fsuid = c->euid;
-	return 0;
+	struct id_kind k = user_ids(c);
+	return set_re_id(c, &k, ruid, euid);
 }
 
 int sys_setregid(u32 rgid, u32 egid)
 {
 	struct cred *c = my_cred();
-	bool priv = cred_privileged();
-
-	if (rgid != NO_ID && !priv && rgid != c->gid && rgid != c->egid)
-		return -EPERM;
-	if (egid != NO_ID && !priv && egid != c->gid && egid != c->egid && egid != c->sgid)
-		return -EPERM;
-	gid_t old_rgid = c->gid;
-	if (rgid != NO_ID)
-		c->gid = rgid;
-	if (egid != NO_ID)
-		c->egid = egid;
-	if (rgid != NO_ID || (egid != NO_ID && egid != old_rgid))
-		c->sgid = c->egid;
-	c->fsgid = c->egid;
-	return 0;
-}
-
-/* An id an unprivileged setres*id may take: unchanged, or one it has. */
-static bool among(u32 id, u32 r, u32 e, u32 s)
-{
-	return id == NO_ID || id == r || id == e || id == s;
+	struct id_kind k = group_ids(c);
+	return set_re_id(c, &k, rgid, egid);
 }
 
 int sys_setresuid(u32 ruid, u32 euid, u32 suid)
 {
 	struct cred *c = my_cred();
-
-	/* Nothing to change: not even the filesystem id follows. */
-	if ((ruid == NO_ID || ruid == c->uid) && (suid == NO_ID || suid == c->suid) &&
-	    (euid == NO_ID || (euid == c->euid && euid == c->fsuid)))
-		return 0;
-	if (!cred_privileged() && (!among(ruid, c->uid, c->euid, c->suid) ||
-				   !among(euid, c->uid, c->euid, c->suid) ||
-				   !among(suid, c->uid, c->euid, c->suid)))
-		return -EPERM;
-	if (ruid != NO_ID) {
-		int rc = set_real_uid(c, ruid);
-		if (rc)
-			return rc;
-	}
-	if (euid != NO_ID)
-		c->euid = euid;
-	if (suid != NO_ID)
-		c->suid = suid;
-	c->fsuid = c->euid;
-	return 0;
+	struct id_kind k = user_ids(c);
+	return set_res_id(c, &k, ruid, euid, suid);
 }
 
 int sys_setresgid(u32 rgid, u32 egid, u32 sgid)
 {
 	struct cred *c = my_cred();
+	struct id_kind k = group_ids(c);
+	return set_res_id(c, &k, rgid, egid, sgid);
+}
 
-	if ((rgid == NO_ID || rgid == c->gid) && (sgid == NO_ID || sgid == c->sgid) &&
-	    (egid == NO_ID || (egid == c->egid && egid == c->fsgid)))
-		return 0;
-	if (!cred_privileged() && (!among(rgid, c->gid, c->egid, c->sgid) ||
-				   !among(egid, c->gid, c->egid, c->sgid) ||
-				   !among(sgid, c->gid, c->egid, c->sgid)))
-		return -EPERM;
-	if (rgid != NO_ID)
-		c->gid = rgid;
-	if (egid != NO_ID)
-		c->egid = egid;
-	if (sgid != NO_ID)
-		c->sgid = sgid;
-	c->fsgid = c->egid;
-	return 0;
+int sys_setfsuid(u32 uid)
+{
+	struct id_kind k = user_ids(my_cred());
+	return set_fs_id(&k, uid);
+}
+
+int sys_setfsgid(u32 gid)
+{
+	struct id_kind k = group_ids(my_cred());
+	return set_fs_id(&k, gid);
 }
 
 /* Three ids to user space, in order; the first that faults ends it. */
@@ -250,30 +282,6 @@ int sys_getresgid(uptr_t rgid, uptr_t egid, uptr_t sgid)
 {
 	const struct cred *c = my_cred();
 	return put_ids(rgid, egid, sgid, c->gid, c->egid, c->sgid);
-}
-
-/* setfsuid/setfsgid report no error: they return the old id whether or
- * not they changed it (-1 only asks). */
-int sys_setfsuid(u32 uid)
-{
-	struct cred *c = my_cred();
-	uid_t old = c->fsuid;
-
-	if (uid != NO_ID && (cred_privileged() || uid == c->uid || uid == c->euid ||
-			     uid == c->suid || uid == c->fsuid))
-		c->fsuid = uid;
-	return (int)old;
-}
-
-int sys_setfsgid(u32 gid)
-{
-	struct cred *c = my_cred();
-	gid_t old = c->fsgid;
-
-	if (gid != NO_ID && (cred_privileged() || gid == c->gid || gid == c->egid ||
-			     gid == c->sgid || gid == c->fsgid))
-		c->fsgid = gid;
-	return (int)old;
 }
 
 int sys_getgroups(int size, uptr_t list)
