@@ -130,17 +130,19 @@ case_compile() {
 	pass "$name" "$(grep -m1 -E -- "$pattern" "$o.o.log" | sed -E 's/^.*(error: )/\1/')"
 }
 
-# A snippet gcc builds but the services rule's link, header or object
-# check must refuse with each <pattern>; with -DCONTROL it must pass them.
-case_ringcheck() {
-	local name=$1 pattern o=$out/$1
-	shift
-	if ! cc "$o.o" "$here/$name.c"; then
+# case_checked <compile> <check> <what> <name> <pattern>...: a snippet gcc
+# builds (with <compile>) that <check> must refuse with each <pattern>;
+# with -DCONTROL it must pass <check>. <check> takes the object, its
+# dependency file and a log.
+case_checked() {
+	local compile=$1 check=$2 what=$3 name=$4 pattern o=$out/$4
+	shift 4
+	if ! $compile "$o.o" "$here/$name.c"; then
 		fail "$name" "does not even compile, so the check is not what refuses it: $(first_error "$o.o.log")"
 		return
 	fi
-	if svc_check "$o.o" "$o.d" "$o.check.log"; then
-		fail "$name" "passed ld -r, ringcheck and privcheck, but must not"
+	if $check "$o.o" "$o.d" "$o.check.log"; then
+		fail "$name" "passed $what, but must not"
 		return
 	fi
 	for pattern in "$@"; do
@@ -149,16 +151,23 @@ case_ringcheck() {
 			return
 		fi
 	done
-	if ! cc "$o-control.o" "$here/$name.c" -DCONTROL; then
+	if ! $compile "$o-control.o" "$here/$name.c" -DCONTROL; then
 		fail "$name" "the control (-DCONTROL) does not build: $(first_error "$o-control.o.log")"
 		return
 	fi
-	if ! svc_check "$o-control.o" "$o-control.d" "$o-control.check.log"; then
+	if ! $check "$o-control.o" "$o-control.d" "$o-control.check.log"; then
 		fail "$name" "the control (-DCONTROL) fails the check: $(head -n1 "$o-control.check.log")"
 		return
 	fi
 	pass "$name" "$(for pattern in "$@"; do grep -m1 -E -- "$pattern" "$o.check.log"; done | paste -sd'|' | sed 's/|/ + /g')"
 }
+
+# A snippet the services rule's link, header or object check must refuse.
+case_ringcheck() { case_checked cc svc_check "ld -r, ringcheck and privcheck" "$@"; }
+
+# A Core snippet Ring 1's object check must refuse (no dependency file).
+core_check_of() { core_check "$1" "$3"; }
+case_core() { case_checked core_cc core_check_of "ld -r and privcheck" "$@"; }
 
 # lint_blind <name>: the snippet passes ring lint, so that what refuses it
 # is the object check (the cases of what ring lint cannot see).
@@ -169,36 +178,6 @@ lint_blind() {
 		fail "$1" "ring lint already refuses it, so it shows nothing about the object check: $(first_error "$out/$1.lint.log")"
 		return 1
 	fi
-}
-
-# A Core snippet gcc builds but Ring 1's object check must refuse with each
-# <pattern>; with -DCONTROL it must pass the check.
-case_core() {
-	local name=$1 pattern o=$out/$1
-	shift
-	if ! core_cc "$o.o" "$here/$name.c"; then
-		fail "$name" "does not even compile, so the check is not what refuses it: $(first_error "$o.o.log")"
-		return
-	fi
-	if core_check "$o.o" "$o.check.log"; then
-		fail "$name" "passed ld -r and privcheck, but must not"
-		return
-	fi
-	for pattern in "$@"; do
-		if ! grep -qE -- "$pattern" "$o.check.log"; then
-			fail "$name" "refused, but not for the expected reason ($pattern): $(head -n1 "$o.check.log")"
-			return
-		fi
-	done
-	if ! core_cc "$o-control.o" "$here/$name.c" -DCONTROL; then
-		fail "$name" "the control (-DCONTROL) does not build: $(first_error "$o-control.o.log")"
-		return
-	fi
-	if ! core_check "$o-control.o" "$o-control.check.log"; then
-		fail "$name" "the control (-DCONTROL) fails the check: $(head -n1 "$o-control.check.log")"
-		return
-	fi
-	pass "$name" "$(for pattern in "$@"; do grep -m1 -E -- "$pattern" "$o.check.log"; done | paste -sd'|' | sed 's/|/ + /g')"
 }
 
 # A snippet gcc builds but the token backstop (tools/tokencheck.py on the
